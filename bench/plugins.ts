@@ -1,0 +1,87 @@
+/**
+ * Plugin discovery: `brainsmith transforms list` with 1,000 generated plugin files in a project, cold
+ * (no metadata cache) and warm, next to the same command in a project without plugins; and lookup by
+ * name in the registry.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, type Report } from './harness.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bin = process.env.BRAINSMITH_BENCH_CLI ?? path.join(root, 'bin', 'brainsmith.js');
+const N_FILES = 1000;
+const STAGES = ['cleanup', 'topology', 'kernel_mapping', 'optimization'];
+
+function generate(dir: string): void {
+  const plugins = path.join(dir, 'brainsmith_plugins');
+  mkdirSync(plugins, { recursive: true });
+  for (let i = 0; i < N_FILES; i++) {
+    writeFileSync(
+      path.join(plugins, `gen_${i}.ts`),
+      `import { defineTransform } from 'brainsmith';\n\ninterface Opts { level: number }\n\nexport default defineTransform({\n  name: 'Generated${i}',\n  stage: '${STAGES[i % 4]}',\n  description: 'generated transform ${i}',\n  apply(model, ctx): boolean {\n    const o = ctx.options as unknown as Opts;\n    return o.level > ${i};\n  },\n});\n`,
+    );
+  }
+}
+
+function wallMs(cwd: string, home: string): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [bin, 'transforms', 'list'], { cwd, env: { ...process.env, HOME: home, BRAINSMITH_PLUGIN_PATH: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`transforms list exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+export async function run(report: Report): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'bs-bench-plugins-'));
+  const home = path.join(tmp, 'home');
+  const empty = path.join(tmp, 'empty');
+  const big = path.join(tmp, 'big');
+  mkdirSync(home, { recursive: true });
+  mkdirSync(empty, { recursive: true });
+  generate(big);
+  const cache = path.join(big, '.brainsmith');
+  try {
+    const bare: number[] = [];
+    const cold: number[] = [];
+    const warm: number[] = [];
+    wallMs(empty, home); // built-ins into the user cache
+    for (let i = 0; i < 5; i++) {
+      rmSync(cache, { recursive: true, force: true });
+      cold.push(wallMs(big, home));
+      for (let j = 0; j < 3; j++) {
+        bare.push(wallMs(empty, home));
+        warm.push(wallMs(big, home));
+      }
+    }
+    const ratio = median(warm) / median(bare);
+    report({ suite: 'plugins', name: 'transforms list, no project plugins (wall)', median: median(bare), unit: 'ms', samples: bare });
+    report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, cold (wall)`, median: median(cold), unit: 'ms', samples: cold, target: '<= 2000 ms', ok: median(cold) <= 2000, note: 'no metadata cache; tsx transform cache warm after the first sample' });
+    report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, warm (wall)`, median: median(warm), unit: 'ms', samples: warm });
+    report({ suite: 'plugins', name: 'warm / no plugins', median: ratio, unit: 'x', target: '<= 1.5x', ok: ratio <= 1.5 });
+
+    const { openRegistry } = (await import(path.join(root, 'dist', 'src', 'plugins', 'index.js'))) as typeof import('../src/plugins/index.js');
+    const reg = await openRegistry({ projectDir: big, home, pluginPath: '' });
+    const names = Array.from({ length: 1000 }, (_, i) => `Generated${(i * 7919) % N_FILES}`);
+    const perLookup: number[] = [];
+    let sink = 0;
+    for (let rep = 0; rep < 200; rep++) {
+      const t0 = process.hrtime.bigint();
+      for (const n of names) sink += reg.transforms.get(n).name.length;
+      perLookup.push(Number(process.hrtime.bigint() - t0) / names.length);
+    }
+    const viaProp: number[] = [];
+    for (let rep = 0; rep < 200; rep++) {
+      const t0 = process.hrtime.bigint();
+      for (const n of names) sink += (reg.transforms[n] as { name: string }).name.length;
+      viaProp.push(Number(process.hrtime.bigint() - t0) / names.length);
+    }
+    if (sink === 0) throw new Error('lookups returned nothing');
+    report({ suite: 'plugins', name: 'reg.transforms.get(name)', median: median(perLookup), unit: 'ns', target: '< 1000 ns', ok: median(perLookup) < 1000 });
+    report({ suite: 'plugins', name: 'reg.transforms[name] (proxy)', median: median(viaProp), unit: 'ns', target: '< 1000 ns', ok: median(viaProp) < 1000 });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

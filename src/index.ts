@@ -1,0 +1,20 @@
+/**
+ * The public API of the `brainsmith` package: what plugins and scripts import.
+ */
+export { BrainsmithError, isBrainsmithError, errorMessage, type ErrorKind } from './errors.js';
+export { Model, type ModelSource } from './ir/model.js';
+export type * from './onnx/proto-types.js';
+export { AttributeType } from './onnx/proto-types.js';
+export { type Int64, Long, int64ToNumber, int64ToBigInt, numberToInt64, bigIntToInt64 } from './onnx/int64.js';
+export * from './onnx/index.js';
+export * from './ir/index.js';
+export * from './datatype/index.js';
+export { ElemType, elemTypeName, elemTypeFromName, elemTypeInfo, type ElemTypeInfo } from './tensor/element-type.js';
+export {
+  type TensorValue, type TensorData, type NumericArray, makeTensor, numElements, tensorFromProto, tensorToProto, tensorToNumbers,
+} from './tensor/tensor-value.js';
+export { summarizeModel, type ModelSummary } from './inspect/summary.js';
+export * from './plugins/index.js';
+// Two modules name a type Severity: the plugin diagnostics keep the name, the verifier's is VerifySeverity.
+export type { Severity } from './plugins/index.js';
+export type { Severity as VerifySeverity } from './ir/verify.js';

@@ -1,0 +1,101 @@
+/**
+ * Imports plugin files. TypeScript goes through tsx (esbuild, no type checking); the `brainsmith`
+ * specifier goes to the running package (see resolve-hook.ts). Hooks are registered on the first import
+ * only, so listing from a warm cache never pays for them.
+ */
+import { readFile } from 'node:fs/promises';
+import { register } from 'node:module';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BrainsmithError, errorMessage, isBrainsmithError } from '../errors.js';
+import { lineInFile } from './site.js';
+
+let hooksReady: Promise<void> | undefined;
+
+async function installHooks(): Promise<void> {
+  const { register: registerTsx } = await import('tsx/esm/api');
+  registerTsx();
+  // Registered after tsx so that it runs first in the resolve chain.
+  register(new URL('./resolve-hook.js', import.meta.url), {
+    data: { target: new URL('../index.js', import.meta.url).href },
+  });
+}
+
+export function ensureLoaderHooks(): Promise<void> {
+  hooksReady ??= installHooks();
+  return hooksReady;
+}
+
+/**
+ * Imports `file` as a fresh module when `stamp` (size and mtime) changed, else returns the module
+ * Node already has. Errors come back as one-line BrainsmithErrors with file and line.
+ */
+export async function importPluginFile(file: string, stamp: string, transpiledUrl?: string): Promise<Record<string, unknown>> {
+  // Transpiled code (transpile.ts) carries an inline source map: stacks then name the plugin file and line.
+  if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
+  if (!transpiledUrl) await ensureLoaderHooks();
+  const url = transpiledUrl ?? `${pathToFileURL(file).href}?bsplugin=${encodeURIComponent(stamp)}`;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    throw await describeImportError(e, file);
+  }
+}
+
+interface EsbuildLike {
+  transformSync(src: string, opts: { loader: string; format: string; sourcefile: string }): unknown;
+}
+
+/** Node's SyntaxError for ES modules carries no position: esbuild (tsx's parser) finds it. */
+async function syntaxErrorLine(file: string): Promise<{ line?: number; text?: string }> {
+  try {
+    const req = createRequire(fileURLToPath(import.meta.resolve('tsx/esm/api')));
+    const esbuild = req('esbuild') as EsbuildLike;
+    const src = await readFile(file, 'utf8');
+    esbuild.transformSync(src, { loader: /\.m?ts$/.test(file) ? 'ts' : 'js', format: 'esm', sourcefile: file });
+  } catch (e) {
+    const first = (e as { errors?: { text?: string; location?: { line?: number } }[] }).errors?.[0];
+    if (first) return { line: first.location?.line, text: first.text };
+  }
+  return {};
+}
+
+function firstLine(s: string): string {
+  return s.split('\n').find((l) => l.trim() !== '')?.trim() ?? s;
+}
+
+export async function describeImportError(e: unknown, file: string): Promise<BrainsmithError> {
+  if (isBrainsmithError(e) && (e.code === 'E_PLUGIN_METADATA' || e.code === 'E_PLUGIN_EXPORT')) return e;
+  const msg = errorMessage(e);
+  const code = (e as { code?: string }).code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    const line = await importLine(file, msg);
+    return new BrainsmithError('E_PLUGIN_MISSING_MODULE', `${file}${line ? `:${line}` : ''}: ${firstLine(msg)}`, { file, cause: e });
+  }
+  // esbuild: "Transform failed with 1 error:\n<file>:<line>:<col>: ERROR: <text>"
+  const esb = /:(\d+):\d+: ERROR: (.*)/.exec(msg);
+  if (esb) {
+    return new BrainsmithError('E_PLUGIN_SYNTAX', `${file}:${esb[1]}: syntax error: ${esb[2]}`, { file, cause: e });
+  }
+  if (e instanceof SyntaxError) {
+    const loc = await syntaxErrorLine(file);
+    const line = loc.line ?? lineInFile(e, file);
+    return new BrainsmithError('E_PLUGIN_SYNTAX', `${file}${line ? `:${line}` : ''}: syntax error: ${loc.text ?? firstLine(msg)}`, { file, cause: e });
+  }
+  const line = lineInFile(e, file);
+  return new BrainsmithError('E_PLUGIN_IMPORT', `${file}${line ? `:${line}` : ''}: threw while loading: ${firstLine(msg)}`, { file, cause: e });
+}
+
+/** The line that imports the missing module, found by searching the source for its name. */
+async function importLine(file: string, msg: string): Promise<number | undefined> {
+  const m = /Cannot find (?:package|module) '([^']+)'/.exec(msg);
+  if (!m) return undefined;
+  try {
+    const src = await readFile(file, 'utf8');
+    const name = m[1]!.replace(/^.*\//, '');
+    const idx = src.split('\n').findIndex((l) => /\bimport\b|\bfrom\b|require\(/.test(l) && l.includes(name.replace(/\.[mc]?[jt]s$/, '')));
+    return idx >= 0 ? idx + 1 : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Module-loader hook (run by Node's `module.register` in the loader thread). It maps the bare specifier
+ * `brainsmith` to the running compiler, so a plugin file anywhere on disk imports the very module instance
+ * the host uses, with no node_modules beside it. It also makes TypeScript files ES modules: outside a
+ * package with `"type": "module"` Node would otherwise call them CommonJS.
+ */
+interface HookData {
+  target: string;
+}
+interface ResolveResult {
+  url: string;
+  format?: string | null;
+  shortCircuit?: boolean;
+}
+type NextResolve = (specifier: string, context: unknown) => Promise<ResolveResult>;
+
+let target = '';
+
+export function initialize(data: HookData): void {
+  target = data.target;
+}
+
+export async function resolve(specifier: string, context: unknown, next: NextResolve): Promise<ResolveResult> {
+  if (specifier === 'brainsmith') return { url: target, format: 'module', shortCircuit: true };
+  const r = await next(specifier, context);
+  const isPluginEntry = r.url.includes('?bsplugin=');
+  const isTs = /\.m?ts(\?|$)/.test(r.url) && !r.url.includes('/node_modules/');
+  if ((isPluginEntry || isTs) && r.format !== 'module' && /^file:/.test(r.url)) return { ...r, format: 'module' };
+  return r;
+}

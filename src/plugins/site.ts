@@ -1,0 +1,52 @@
+/** Finds the plugin file and line that called into the plugin API, from the call stack. */
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import type { DeclarationSite } from './types.js';
+
+const ownDir = path.dirname(fileURLToPath(import.meta.url));
+
+/** `at fn (loc)` or `at loc`, where loc is `file:line:col`. */
+const FRAME = /\bat (?:.*? \()?((?:file:\/\/)?\/[^():]+?|[A-Za-z]:\\[^():]+?)(?:\?[^:)]*)?:(\d+):\d+\)?$/;
+
+export function toPath(fileOrUrl: string): string {
+  const noQuery = fileOrUrl.replace(/\?.*$/, '');
+  return noQuery.startsWith('file:') ? fileURLToPath(noQuery) : noQuery;
+}
+
+/** The first frame outside the plugin framework itself. */
+export function callerSite(stack: string | undefined = new Error().stack): DeclarationSite {
+  for (const raw of (stack ?? '').split('\n').slice(1)) {
+    const m = FRAME.exec(raw.trim());
+    if (!m) continue;
+    const file = toPath(m[1]!);
+    if (file.startsWith(ownDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    return { file, line: Number(m[2]) };
+  }
+  return {};
+}
+
+/** The line of `file` named in an error's stack or message (esbuild writes `file:line:col: ERROR`). */
+export function lineInFile(e: unknown, file: string): number | undefined {
+  const texts: string[] = [];
+  if (e instanceof Error) {
+    texts.push(e.stack ?? '', e.message);
+  } else texts.push(String(e));
+  const variants = [file, `file://${file}`];
+  for (const t of texts) {
+    for (const v of variants) {
+      let i = t.indexOf(v);
+      while (i >= 0) {
+        const rest = t.slice(i + v.length);
+        const m = /^(?:\?[^:\s)]*)?:(\d+)(?::\d+)?/.exec(rest);
+        if (m) return Number(m[1]);
+        i = t.indexOf(v, i + 1);
+      }
+    }
+  }
+  return undefined;
+}
+
+export function formatSite(site: DeclarationSite): string {
+  if (!site.file) return 'unknown file';
+  return site.line ? `${site.file}:${site.line}` : site.file;
+}

@@ -1,0 +1,26 @@
+import { defineTransform } from '../../src/index.js';
+
+/** Initializers no node reads and value_info entries of tensors that no longer exist. */
+export default defineTransform({
+  name: 'RemoveUnusedTensors',
+  stage: 'cleanup',
+  description: 'Remove initializers that nothing reads and value_info of tensors that no node uses',
+  apply(model, ctx) {
+    const graph = model.graph;
+    // Tensors read inside subgraphs count as used: they may name outer initializers.
+    const subgraphUses = new Set<string>();
+    for (const n of graph.subgraphNodes()) for (const i of n.inputs) subgraphUses.add(i);
+    const used = (t: string): boolean =>
+      graph.hasConsumers(t) || graph.isGraphOutput(t) || graph.producer(t) !== undefined || subgraphUses.has(t);
+    let removed = 0;
+    for (const name of graph.initializerNames()) {
+      if (!graph.hasConsumers(name) && !graph.isGraphOutput(name) && !subgraphUses.has(name) && graph.removeInitializer(name)) removed++;
+    }
+    for (const vi of graph.valueInfos()) {
+      const name = vi.name ?? '';
+      if (!used(name) && !graph.isGraphInput(name) && graph.removeValueInfo(name)) removed++;
+    }
+    if (removed) ctx.log.debug({ removed }, 'removed unused tensors');
+    return removed > 0;
+  },
+});
