@@ -3,18 +3,9 @@ import { Graph } from '../../src/ir/graph.js';
 import { makeNode } from '../../src/ir/node.js';
 import type { GraphProto, NodeProto } from '../../src/onnx/proto-types.js';
 import { makeValueInfo } from '../../src/ir/shape.js';
+import { seededRandom } from '../../src/util/prng.js';
+export { seededRandom };
 
-/** mulberry32: small, fast, and the same sequence on every machine for a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function pick<T>(rng: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rng() * xs.length)]!;

@@ -6,18 +6,8 @@ import { encodeModelProto } from '../../src/onnx/codec.js';
 import { loadModel } from '../../src/onnx/load.js';
 import { hasShared, shared } from '../helpers/paths.js';
 import { floatDataTensor, modelWithInitializers, rawFloatTensor } from './synthetic.js';
+import { seededRandom } from '../../src/util/prng.js';
 
-/** mulberry32: a small deterministic PRNG, so a failing case can be replayed from the printed seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, n: number) => Math.floor(r() * n);
@@ -97,7 +87,7 @@ test(`fuzz: ${CASES} mutated models either load or throw BrainsmithError`, { tim
   const seed = Number(process.env['BRAINSMITH_FUZZ_SEED'] ?? 0x5eed1e55);
   console.log(`fuzz seed ${seed} (replay with BRAINSMITH_FUZZ_SEED=${seed})`);
   t.diagnostic(`seed ${seed}`);
-  const r = prng(seed);
+  const r = seededRandom(seed);
   const models = corpus();
   const names = Object.keys(mutations);
   const outcomes = new Map<string, number>();

@@ -4,6 +4,7 @@ import { ElemType } from '../../src/tensor/element-type.js';
 import {
   decodeFloat, decodeFloatArray, encodeFloat, encodeFloatArray, isFloatFormat, type FloatFormatCode,
 } from '../../src/tensor/float-formats.js';
+import { seededRandom } from '../../src/util/prng.js';
 
 const T = ElemType;
 
@@ -226,18 +227,6 @@ describe('float formats: encoding rounds to nearest even and follows ONNX overfl
   });
 });
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('float formats: encoding agrees with a brute-force nearest search', () => {
   const cases: Array<{ code: FloatFormatCode; name: string; count: number }> = FORMATS.filter(
     (f) => f.code !== T.FLOAT8E8M0 && f.code !== T.BFLOAT16,
@@ -252,7 +241,7 @@ describe('float formats: encoding agrees with a brute-force nearest search', () 
       });
       finite.sort((a, b) => a.v - b.v);
       const max = finite[finite.length - 1]!.v;
-      const random = rng(code);
+      const random = seededRandom(code);
       for (let i = 0; i < 20000; i++) {
         // log-uniform magnitudes over the whole range, including subnormals
         const x = Math.fround(2 ** (random() * (Math.log2(max) + 30) - 28) * (1 + random()));
@@ -282,7 +271,7 @@ describe('float formats: encoding agrees with a brute-force nearest search', () 
 });
 
 test('the float32 fast path agrees with the exact number path on random bit patterns', () => {
-  const random = rng(7);
+  const random = seededRandom(7);
   const bits = new Uint32Array(50000);
   for (let i = 0; i < bits.length; i++) bits[i] = Math.floor(random() * 2 ** 32);
   // bias towards small exponents so subnormal and underflow paths are exercised too
