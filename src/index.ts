@@ -18,3 +18,6 @@ export * from './plugins/index.js';
 // Two modules name a type Severity: the plugin diagnostics keep the name, the verifier's is VerifySeverity.
 export type { Severity } from './plugins/index.js';
 export type { Severity as VerifySeverity } from './ir/verify.js';
+export type { TensorMap, OpContext, OpImpl, OpResolver, ExecuteOptions, ExecuteResult } from './exec/types.js';
+export { executeModel } from './exec/execute.js';
+export { readNpy, writeNpy, decodeNpy, encodeNpy } from './exec/npy.js';

@@ -1,0 +1,92 @@
+import { defineCommand } from '../command.js';
+
+interface ExecArgs {
+  model: string;
+  input?: string[];
+  output?: string[];
+  fallback: string;
+}
+
+const PREVIEW = 8;
+
+export const execCommand = defineCommand<ExecArgs>({
+  command: 'exec <model>',
+  describe: 'Run a model on .npy/.pb inputs with the reference executor (native ops, QONNX ops, onnxruntime for the rest)',
+  builder: (y) =>
+    y
+      .positional('model', { type: 'string', describe: 'ONNX, QONNX or FINN model file', demandOption: true })
+      .option('input', {
+        alias: 'i', type: 'string', array: true,
+        describe: 'Input tensor file (.npy or .pb), in model input order or as name=file; a batch is run sample by sample when the model\'s first dimension is 1',
+      })
+      .option('output', {
+        alias: 'o', type: 'string', array: true,
+        describe: 'Write outputs (.npy or .pb), in model output order or as name=file (written atomically)',
+      })
+      .option('fallback', {
+        type: 'string', choices: ['onnxruntime', 'none'], default: 'onnxruntime',
+        describe: 'How ops without a native implementation run: through onnxruntime in a child process, or not at all',
+      })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the outputs summary as JSON on stdout' })
+      .example('$0 exec model.onnx --input x.npy', 'Run a model and print its outputs')
+      .example('$0 exec model.onnx --input global_in=x.npy --output y.npy', 'Name the input and save the output')
+      .example('$0 exec model.onnx -i x.npy --json', 'Outputs summary for a script'),
+  async run(args, ctx) {
+    const { BrainsmithError } = await import('../../errors.js');
+    const { loadModel } = await import('../../onnx/load.js');
+    const { bindInputs, executeBatched, parseTensorArg, readTensorFile } = await import('../../exec/bind-inputs.js');
+    const { writeNpy } = await import('../../exec/npy.js');
+    const { writeTensorPb } = await import('../../exec/pb.js');
+    const { elemTypeName } = await import('../../tensor/element-type.js');
+    const model = await loadModel(args.model);
+    const given = (args.input ?? []).map((a) => {
+      const { name, path } = parseTensorArg(a);
+      return { name, value: readTensorFile(path), source: path };
+    });
+    const bound = bindInputs(model, given);
+    const outputNames = model.graph.outputNames();
+    // Output targets are checked before running, so a typo does not cost a whole run.
+    const targets = new Map<string, string>();
+    let k = 0;
+    for (const a of args.output ?? []) {
+      const { name, path } = parseTensorArg(a);
+      const target = name ?? outputNames[k++];
+      if (target === undefined || !outputNames.includes(target)) {
+        throw new BrainsmithError('E_USAGE', `--output ${a}: the model has no ${name === undefined ? 'further' : `'${name}'`} output (outputs: ${outputNames.join(', ')})`, { kind: 'usage' });
+      }
+      targets.set(target, path);
+    }
+    const t0 = performance.now();
+    const result = await executeBatched(model, bound, { fallback: args.fallback as 'onnxruntime' | 'none' });
+    const ms = performance.now() - t0;
+    for (const [name, file] of targets) {
+      const v = result.outputs.get(name)!;
+      if (file.toLowerCase().endsWith('.pb')) writeTensorPb(file, v, name);
+      else writeNpy(file, v);
+    }
+    const summary = {
+      model: args.model,
+      batch: bound.batch,
+      ms: Math.round(ms * 10) / 10,
+      delegated: result.delegated,
+      outputs: [...result.outputs].map(([name, v]) => ({
+        name,
+        dtype: elemTypeName(v.elemType),
+        shape: v.dims,
+        values: Array.from((v.data as ArrayLike<number | bigint | string>), (x) => (typeof x === 'bigint' ? Number(x) : x)).slice(0, args.json ? 64 : PREVIEW),
+        file: targets.get(name),
+      })),
+    };
+    if (args.json) {
+      ctx.outJson(summary);
+      return;
+    }
+    for (const o of summary.outputs) {
+      const n = o.shape.reduce((a, b) => a * b, 1);
+      const more = n > o.values.length ? ', …' : '';
+      ctx.out(`${o.name}: ${o.dtype} [${o.shape.join(', ')}] = [${o.values.join(', ')}${more}]${o.file ? ` → ${o.file}` : ''}`);
+    }
+    const via = result.delegated.length ? `; via onnxruntime: ${result.delegated.join(', ')}` : '';
+    ctx.out(`ran ${bound.batch > 1 ? `${bound.batch} samples` : 'once'} in ${summary.ms} ms${via}`);
+  },
+});

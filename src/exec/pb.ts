@@ -1,0 +1,34 @@
+import * as fs from 'node:fs';
+import { BrainsmithError } from '../errors.js';
+import { decodeTensorProto, encodeTensorProto } from '../onnx/codec.js';
+import { tensorFromProto, tensorToProto, type TensorValue } from '../tensor/tensor-value.js';
+import { writeFileAtomic } from './npy.js';
+
+/** Serialized ONNX `TensorProto` files (`.pb`, as in the ONNX backend test data). */
+
+export interface NamedTensor {
+  /** The proto's `name`, '' when unnamed. */
+  name: string;
+  value: TensorValue;
+}
+
+export function readTensorPb(file: string): NamedTensor {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BrainsmithError('E_PB', `${file}: ${code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`}`, { file });
+  }
+  try {
+    const proto = decodeTensorProto(bytes, file);
+    return { name: proto.name ?? '', value: tensorFromProto(proto) };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new BrainsmithError('E_PB', msg.startsWith(file) ? msg : `${file}: ${msg}`, { file, cause: e });
+  }
+}
+
+export function writeTensorPb(file: string, value: TensorValue, name?: string): void {
+  writeFileAtomic(file, encodeTensorProto(tensorToProto(value, name)));
+}
