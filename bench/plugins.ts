@@ -4,7 +4,7 @@
  * name in the registry.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,12 +26,28 @@ function generate(dir: string): void {
   }
 }
 
+const TIME = '/usr/bin/time';
+const hasTime = existsSync(TIME);
+/** CPU seconds (user + sys) of the last child, when /usr/bin/time is there: a figure the load of other jobs on the machine inflates less than wall time. */
+let lastCpuMs = NaN;
+
 function wallMs(cwd: string, home: string): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [bin, 'transforms', 'list'], { cwd, env: { ...process.env, HOME: home, BRAINSMITH_PLUGIN_PATH: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = hasTime ? [TIME, '-f', 'BSCPU %U %S', process.execPath, bin, 'transforms', 'list'] : [process.execPath, bin, 'transforms', 'list'];
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd, env: { ...process.env, HOME: home, BRAINSMITH_PLUGIN_PATH: '' }, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`transforms list exited ${r.status}: ${r.stderr}`);
+  const m = /BSCPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  lastCpuMs = m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN;
   return ms;
+}
+
+/** openRegistry alone, cold, in a fresh process: through tsx hooks or through the esbuild batch. */
+function openCold(dir: string, home: string, mode: 'tsx' | 'esbuild'): { ms: number; cpuMs: number } {
+  const script = path.join(root, 'dist', 'bench', 'plugins-open.js');
+  const r = spawnSync(process.execPath, [script, dir, home, mode], { encoding: 'utf8', env: { ...process.env, BRAINSMITH_PLUGIN_PATH: '' } });
+  if (r.status !== 0) throw new Error(`plugins-open ${mode} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { ms: number; cpuMs: number };
 }
 
 export async function run(report: Report): Promise<void> {
@@ -47,20 +63,50 @@ export async function run(report: Report): Promise<void> {
     const bare: number[] = [];
     const cold: number[] = [];
     const warm: number[] = [];
+    const bareCpu: number[] = [];
+    const coldCpu: number[] = [];
+    const warmCpu: number[] = [];
+    const loads: number[] = [];
     wallMs(empty, home); // built-ins into the user cache
     for (let i = 0; i < 5; i++) {
-      rmSync(cache, { recursive: true, force: true });
+      loads.push(os.loadavg()[0]!);
+      rmSync(cache, { recursive: true, force: true }); // metadata and transpiled code: truly cold
       cold.push(wallMs(big, home));
+      coldCpu.push(lastCpuMs);
       for (let j = 0; j < 3; j++) {
         bare.push(wallMs(empty, home));
+        bareCpu.push(lastCpuMs);
         warm.push(wallMs(big, home));
+        warmCpu.push(lastCpuMs);
       }
     }
     const ratio = median(warm) / median(bare);
+    const load = `load average ${median(loads).toFixed(1)} on ${os.cpus().length} cores`;
     report({ suite: 'plugins', name: 'transforms list, no project plugins (wall)', median: median(bare), unit: 'ms', samples: bare });
-    report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, cold (wall)`, median: median(cold), unit: 'ms', samples: cold, target: '<= 2000 ms', ok: median(cold) <= 2000, note: 'no metadata cache; tsx transform cache warm after the first sample' });
+    report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, cold (wall)`, median: median(cold), unit: 'ms', samples: cold, target: '<= 2000 ms', ok: median(cold) <= 2000, note: `no metadata or code cache; ${load}` });
     report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, warm (wall)`, median: median(warm), unit: 'ms', samples: warm });
     report({ suite: 'plugins', name: 'warm / no plugins', median: ratio, unit: 'x', target: '<= 1.5x', ok: ratio <= 1.5 });
+    if (hasTime) {
+      report({ suite: 'plugins', name: 'transforms list, no project plugins (CPU user+sys)', median: median(bareCpu), unit: 'ms', samples: bareCpu });
+      report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, cold (CPU user+sys)`, median: median(coldCpu), unit: 'ms', samples: coldCpu, note: 'node process only; esbuild runs in its own' });
+      report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, warm (CPU user+sys)`, median: median(warmCpu), unit: 'ms', samples: warmCpu });
+    }
+    // Side by side, alternating: the registry's cold open through tsx hooks vs through the esbuild batch.
+    const viaTsx: number[] = [];
+    const viaEsbuild: number[] = [];
+    const cpuTsx: number[] = [];
+    const cpuEsbuild: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const a = openCold(big, home, 'tsx');
+      const b = openCold(big, home, 'esbuild');
+      viaTsx.push(a.ms);
+      cpuTsx.push(a.cpuMs);
+      viaEsbuild.push(b.ms);
+      cpuEsbuild.push(b.cpuMs);
+    }
+    report({ suite: 'plugins', name: `openRegistry cold, ${N_FILES} files, via tsx hooks (wall)`, median: median(viaTsx), unit: 'ms', samples: viaTsx, note: `CPU ${median(cpuTsx).toFixed(0)} ms; tsx's own transform cache warm` });
+    report({ suite: 'plugins', name: `openRegistry cold, ${N_FILES} files, esbuild batch (wall)`, median: median(viaEsbuild), unit: 'ms', samples: viaEsbuild, note: `CPU ${median(cpuEsbuild).toFixed(0)} ms` });
+    report({ suite: 'plugins', name: 'esbuild batch / tsx hooks (cold open)', median: median(viaEsbuild) / median(viaTsx), unit: 'x' });
 
     const { openRegistry } = (await import(path.join(root, 'dist', 'src', 'plugins', 'index.js'))) as typeof import('../src/plugins/index.js');
     const reg = await openRegistry({ projectDir: big, home, pluginPath: '' });

@@ -1,10 +1,12 @@
 /**
  * The metadata cache: for each plugin file, what it declares, keyed by path, size and mtime, in a file
  * stamped with the host version. A valid entry means listing and lookup need not import the file. New
- * files miss, changed files miss, and entries of files that were not seen again are dropped on save, so
- * an edit, a new file, a deleted file or a config change invalidates exactly the files it touches.
+ * files miss, changed files miss, and entries of deleted files are dropped on save, so
+ * an edit, a new file, a deleted file or a config change invalidates exactly the files it touches. A
+ * plugin file that imports local helpers (./util.ts) also records their size and mtime: editing a helper
+ * invalidates the plugin files that import it.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PluginFile } from './discovery.js';
 import type { ComponentMeta } from './types.js';
@@ -15,6 +17,20 @@ interface Entry {
   size: number;
   mtimeMs: number;
   components: ComponentMeta[];
+  /** Local files the plugin file imports, with the size and mtime they had: a change to one is a miss. */
+  helpers?: { path: string; size: number; mtimeMs: number }[];
+}
+
+function helpersUnchanged(e: Entry): boolean {
+  for (const h of e.helpers ?? []) {
+    try {
+      const st = statSync(h.path);
+      if (st.size !== h.size || st.mtimeMs !== h.mtimeMs) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }
 
 interface CacheDoc {
@@ -56,7 +72,7 @@ export class MetadataCache {
   get(f: PluginFile): ComponentMeta[] | undefined {
     this.#seen.add(f.path);
     const e = this.#entries.get(f.path);
-    if (e && e.size === f.size && e.mtimeMs === f.mtimeMs) {
+    if (e && e.size === f.size && e.mtimeMs === f.mtimeMs && helpersUnchanged(e)) {
       this.hits++;
       return e.components;
     }
@@ -64,9 +80,18 @@ export class MetadataCache {
     return undefined;
   }
 
-  set(f: PluginFile, components: ComponentMeta[]): void {
+  set(f: PluginFile, components: ComponentMeta[], helperFiles: string[] = []): void {
     this.#seen.add(f.path);
-    this.#entries.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, components });
+    const helpers: Entry['helpers'] = [];
+    for (const p of helperFiles) {
+      try {
+        const st = statSync(p);
+        helpers.push({ path: p, size: st.size, mtimeMs: st.mtimeMs });
+      } catch {
+        // gone already: the entry will miss on its own next time the plugin file is read
+      }
+    }
+    this.#entries.set(f.path, { size: f.size, mtimeMs: f.mtimeMs, components, ...(helpers.length ? { helpers } : {}) });
     this.#dirty = true;
   }
 
@@ -87,8 +112,11 @@ export class MetadataCache {
 
   /** Writes the cache when something changed. Failures (read-only folder) are not errors: the cache is an optimisation. */
   save(): boolean {
+    // Entries not seen this run are dropped when their file is gone. One that still exists may belong to
+    // another scope sharing this file (the user cache also holds the built-ins of project-less runs):
+    // keeping it costs nothing, as size and mtime are checked again on use.
     for (const p of this.#entries.keys()) {
-      if (!this.#seen.has(p)) {
+      if (!this.#seen.has(p) && !existsSync(p)) {
         this.#entries.delete(p);
         this.#dirty = true;
       }

@@ -17,12 +17,13 @@ import { extractComponents, findExport } from './extract.js';
 import { hostVersion as readHostVersion } from './host.js';
 import { importPluginFile } from './loader.js';
 import { MetadataCache } from './cache.js';
-import { prepareFiles } from './transpile.js';
+import { hostCodeDir, prepareFiles, pruneCode } from './transpile.js';
 import { ServiceRegistry } from './services.js';
 import { COMPONENT_KINDS, type ComponentKind } from './schemas.js';
 import { ComponentTable, type TableProxy } from './table.js';
 import type { ComponentMeta, Declared } from './types.js';
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 export interface OpenRegistryOptions {
   /** Where to look for the project (default: process.cwd()); ignored when projectDir is given. */
@@ -52,6 +53,8 @@ export interface RegistryStats {
 }
 
 const IMPORT_CONCURRENCY = 16;
+/** Files per esbuild call when transpiling cold files (see openRegistry). */
+const TRANSPILE_CHUNK = 200;
 
 function stampOf(f: PluginFile): string {
   return `${f.size}-${f.mtimeMs}`;
@@ -156,7 +159,7 @@ export class Registry {
 
   async #importEntry(entry: ComponentEntry): Promise<Declared> {
     const code = this.codeDirs.get(entry.file);
-    const url = code ? (await prepareFiles([code.file], code.dir, this.hostVersion)).urls.get(entry.file) : undefined;
+    const url = entry.plugin.source === 'builtin' ? builtinUrl(entry.file) : code ? (await prepareFiles([code.file], code.dir)).urls.get(entry.file) : undefined;
     const mod = await importPluginFile(entry.file, entry.fileStamp, url);
     if (!entry.plugin.imported) {
       entry.plugin.imported = true;
@@ -347,7 +350,7 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
     if (projectCache !== userCache) projectCache.load();
   }
   const cacheFor = (u: PluginUnit): MetadataCache => (u.source === 'user' ? userCache : projectCache);
-  const codeDirFor = (u: PluginUnit): string => path.join(path.dirname(cacheFor(u).file), 'code');
+  const codeDirFor = (u: PluginUnit): string => hostCodeDir(path.dirname(cacheFor(u).file), host);
 
   const byId = new Map<string, PluginUnit>();
   for (const u of found.units) if (!byId.has(u.id)) byId.set(u.id, u);
@@ -406,24 +409,16 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   // Cold files: import in parallel (bounded), extracting what each declares.
   const results = new Map<PluginFile, ComponentMeta[]>();
   const urls = new Map<string, string>();
-  if (useCache && pending.length) {
-    const byDir = new Map<string, PluginFile[]>();
-    for (const p of pending) {
-      const dir = codeDirFor(p.unit);
-      const list = byDir.get(dir);
-      if (list) list.push(p.file);
-      else byDir.set(dir, [p.file]);
-    }
-    for (const [dir, list] of byDir) for (const [f, u] of (await prepareFiles(list, dir, host)).urls) urls.set(f, u);
-  }
-  await mapLimit(pending, IMPORT_CONCURRENCY, async ({ rec, unit, file }) => {
+  const helpers = new Map<string, string[]>();
+  type Pending = (typeof pending)[number];
+  const importOne = async ({ rec, unit, file }: Pending): Promise<void> => {
     try {
       const mod = await importPluginFile(file.path, stampOf(file), urls.get(file.path));
       const metas = extractComponents(mod, file.path).map((c) => c.meta);
       results.set(file, metas);
       reg.stats.imported++;
       rec.imported = true;
-      if (useCache) cacheFor(unit).set(file, metas);
+      if (useCache) cacheFor(unit).set(file, metas, helpers.get(file.path));
     } catch (e) {
       const err = isBrainsmithError(e) ? e : new BrainsmithError('E_PLUGIN_IMPORT', `${file.path}: ${errorMessage(e)}`, { file: file.path });
       const line = /:(\d+):/.exec(err.message.slice(file.path.length))?.[1];
@@ -432,7 +427,35 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
       if (useCache) cacheFor(unit).delete(file.path);
       failPlugin(reg, rec, d);
     }
-  });
+  };
+  for (const p of pending) {
+    const u = p.unit.source === 'builtin' ? builtinUrl(p.file.path) : undefined;
+    if (u) urls.set(p.file.path, u);
+  }
+  // Transpile in chunks, one build ahead: esbuild works in its own process while this one imports the
+  // chunk before. Files with plain-module code are all imported before any that needs tsx, because the
+  // first of those installs loader hooks and from then on every import crosses to the hooks' thread.
+  const chunks: { dir: string; items: Pending[] }[] = [];
+  if (useCache) {
+    for (const p of pending) {
+      if (p.unit.source === 'builtin') continue; // compiled JavaScript, imported as it is
+      const dir = codeDirFor(p.unit);
+      const last = chunks[chunks.length - 1];
+      if (last && last.dir === dir && last.items.length < TRANSPILE_CHUNK) last.items.push(p);
+      else chunks.push({ dir, items: [p] });
+    }
+  }
+  const prepare = (i: number) => (i < chunks.length ? prepareFiles(chunks[i]!.items.map((p) => p.file), chunks[i]!.dir) : undefined);
+  let inflight = prepare(0);
+  await mapLimit(pending.filter((p) => urls.has(p.file.path)), IMPORT_CONCURRENCY, importOne);
+  for (let i = 0; i < chunks.length; i++) {
+    const prepared = (await inflight)!;
+    inflight = prepare(i + 1);
+    for (const [f, u] of prepared.urls) urls.set(f, u);
+    for (const [f, h] of prepared.helpers) helpers.set(f, h);
+    await mapLimit(chunks[i]!.items.filter((p) => prepared.urls.has(p.file.path)), IMPORT_CONCURRENCY, importOne);
+  }
+  await mapLimit(pending.filter((p) => !results.has(p.file)), IMPORT_CONCURRENCY, importOne);
   // Register in discovery order so that ties between equal sources are deterministic.
   const order = new Map<PluginFile, number>();
   let i = 0;
@@ -447,6 +470,11 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   if (useCache) {
     userCache.save();
     if (projectCache !== userCache) projectCache.save();
+    if (pending.length) {
+      // Only the project's code folder is pruned: the user's is shared by runs in other projects.
+      const live = found.units.filter((u) => cacheFor(u) === projectCache && projectCache !== userCache).flatMap((u) => u.files);
+      if (live.length) pruneCode(codeDirFor(found.units.find((u) => cacheFor(u) === projectCache)!), live);
+    }
   }
 
   if (opts.strict) {
@@ -469,6 +497,11 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   reg.stats.openMs = performance.now() - t0;
   log.debug({ stats: reg.stats }, 'plugins loaded');
   return reg;
+}
+
+/** Built-ins are compiled JavaScript importing the package by relative paths: no hooks needed. */
+function builtinUrl(file: string): string | undefined {
+  return /\.m?js$/.test(file) ? pathToFileURL(file).href : undefined;
 }
 
 function failPlugin(reg: Registry, rec: PluginRecord, d: Diagnostic): void {

@@ -91,9 +91,15 @@ export const stepFields = { ...common };
 export const transformDeclarationSchema = z.strictObject({ ...transformFields, apply: fn });
 export const kernelDeclarationSchema = z.strictObject({
   ...kernelFields,
+  attributeSchema: zodSchema.optional(),
   infer: fn.optional(),
   execute: fn.optional(),
   cost: fn.optional(),
+  cycles: fn.optional(),
+  inferShapes: fn.optional(),
+  inferDatatypes: fn.optional(),
+  parallelism: fn.optional(),
+  opAndParamCounts: fn.optional(),
 });
 export const backendDeclarationSchema = z.strictObject({
   ...backendFields,

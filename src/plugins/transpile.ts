@@ -1,8 +1,12 @@
 /**
  * The fast path for importing plugin files: esbuild (the transpiler tsx uses) turns every cold file into
- * a plain ES module in one batched call, with `brainsmith` rewritten to the running compiler's URL, and
- * the result is kept in the cache folder. Importing those needs no loader hooks, which is where most of
- * the time of a cold start with many plugins went (each import crossing to tsx's hook thread).
+ * a plain ES module in one batched call, kept in the cache folder. Importing those needs no loader hooks, which is where most of
+ * the time of a cold start with many plugins went (each import crossing to tsx's hook thread). The code
+ * folder has a node_modules/brainsmith link to the running package, so `import … from 'brainsmith'` in
+ * the transpiled code resolves to the very module instance the host uses.
+ *
+ * For the files that go through tsx, the same build reports the local files they import (a sibling
+ * helper and what it imports): the metadata cache keys those entries on the helpers too.
  *
  * Only self-contained files take this path: their imports are `brainsmith` and Node built-ins. A file
  * importing anything else (a sibling helper, a package) is imported through tsx as before, because from
@@ -10,7 +14,7 @@
  * are keyed by path, size, mtime and host version, like the metadata cache.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,14 +24,11 @@ import type { PluginFile } from './discovery.js';
 interface EsbuildMessage {
   location?: { file?: string } | null;
 }
-interface EsbuildPluginBuild {
-  onResolve(
-    opts: { filter: RegExp },
-    cb: (args: { path: string; importer: string; kind: string }) => { path?: string; external?: boolean } | undefined,
-  ): void;
+interface Metafile {
+  outputs: Record<string, { entryPoint?: string; imports: { path: string; external?: boolean }[]; inputs: Record<string, unknown> }>;
 }
 interface Esbuild {
-  build(opts: Record<string, unknown>): Promise<{ outputFiles?: { path: string; text: string }[]; errors: EsbuildMessage[] }>;
+  build(opts: Record<string, unknown>): Promise<{ metafile?: Metafile; errors: EsbuildMessage[] }>;
 }
 
 let esbuildModule: Esbuild | undefined;
@@ -36,88 +37,113 @@ function esbuild(): Esbuild {
   return esbuildModule;
 }
 
-const HOST_URL = new URL('../index.js', import.meta.url).href;
+/** The running package's root (the folder of its package.json). */
+const HOST_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Where the code of `f` is cached; `.mjs` for a transpiled module, `.deps` marks one that goes through tsx. */
-function cacheBase(dir: string, f: PluginFile, host: string): string {
-  const key = createHash('sha1').update(`${f.path}\0${f.size}\0${f.mtimeMs}\0${host}`).digest('hex').slice(0, 20);
-  return path.join(dir, key);
+/**
+ * The code folder for this host: one per host install, because its node_modules/brainsmith link (which
+ * the transpiled modules' `import 'brainsmith'` resolves through, as Node would for any package) points
+ * at this install.
+ */
+export function hostCodeDir(cacheDir: string, host: string): string {
+  const id = createHash('sha1').update(`${HOST_ROOT}\0${host}`).digest('hex').slice(0, 12);
+  return path.join(cacheDir, `code-${id}`);
+}
+
+function ensureHostLink(dir: string): boolean {
+  const link = path.join(dir, 'node_modules', 'brainsmith');
+  try {
+    if (realpathSync(link) === realpathSync(HOST_ROOT)) return true;
+  } catch {
+    // missing: create it below
+  }
+  try {
+    mkdirSync(path.dirname(link), { recursive: true });
+    rmSync(link, { force: true, recursive: false });
+    symlinkSync(HOST_ROOT, link, 'junction');
+    return realpathSync(link) === realpathSync(HOST_ROOT);
+  } catch {
+    return false;
+  }
+}
+
+/** The cache key of a file's code: path, size, mtime (the host is in the folder name). */
+function keyOf(f: PluginFile): string {
+  return createHash('sha1').update(`${f.path}\0${f.size}\0${f.mtimeMs}`).digest('hex').slice(0, 20);
 }
 
 export interface Prepared {
   /** Files that import as plain modules: plugin file → file URL of the transpiled module. */
   urls: Map<string, string>;
-  /** Files that need tsx: their non-`brainsmith`, non-built-in imports (for the report and the cache key). */
-  external: Map<string, string[]>;
+  /** Files that go through tsx → the local files they import (transitively), for the metadata cache key. */
+  helpers: Map<string, string[]>;
 }
 
 /**
- * Makes sure each file has transpiled code in `dir` when it is self-contained. Files with syntax errors
- * or other imports are left out of `urls` (the caller imports them through tsx, which reports errors
- * with the usual diagnostics). Never throws: a failure here only means the slow path.
+ * Makes sure each self-contained file has transpiled code in `dir` (a hostCodeDir). Files with syntax
+ * errors or other imports are left out of `urls`: the caller imports them through tsx, which reports
+ * errors with the usual diagnostics. Never throws: a failure here only means the slow path.
  */
-export async function prepareFiles(files: PluginFile[], dir: string, host: string): Promise<Prepared> {
-  const out: Prepared = { urls: new Map(), external: new Map() };
-  const todo: { f: PluginFile; base: string }[] = [];
-  for (const f of files) {
-    const base = cacheBase(dir, f, host);
-    if (existsSync(`${base}.mjs`)) out.urls.set(f.path, pathToFileURL(`${base}.mjs`).href);
-    else if (!existsSync(`${base}.deps`)) todo.push({ f, base });
-  }
-  if (!todo.length) return out;
+export async function prepareFiles(files: PluginFile[], dir: string): Promise<Prepared> {
+  const out: Prepared = { urls: new Map(), helpers: new Map() };
+  let present: { has(name: string): boolean };
   try {
     mkdirSync(dir, { recursive: true });
+    if (!ensureHostLink(dir)) return out;
+    // One listing for a batch; a few existence checks for a single file loaded on first use.
+    present = files.length > 8 ? new Set(readdirSync(dir)) : { has: (name: string) => existsSync(path.join(dir, name)) };
   } catch {
     return out;
+  }
+  const todo: { f: PluginFile; key: string }[] = [];
+  for (const f of files) {
+    const key = keyOf(f);
+    if (present.has(`${key}.mjs`)) out.urls.set(f.path, pathToFileURL(path.join(dir, `${key}.mjs`)).href);
+    else if (present.has(`${key}.deps`)) out.helpers.set(f.path, readHelpers(path.join(dir, `${key}.deps`)));
+    else todo.push({ f, key });
   }
   let batch = todo;
   // A file with a syntax error fails the whole build: drop the files esbuild names and try once more.
   for (let attempt = 0; attempt < 2 && batch.length; attempt++) {
-    const imports = new Map<string, string[]>();
     try {
+      // Bundling is only asked for so that the metafile lists each file's imports: a file that pulls in
+      // anything but brainsmith or a Node built-in is not used from here (its output is discarded).
       const r = await esbuild().build({
-        entryPoints: batch.map(({ f, base }) => ({ in: f.path, out: path.basename(base) })),
+        entryPoints: batch.map(({ f, key }) => ({ in: f.path, out: key })),
         outdir: dir,
         outExtension: { '.js': '.mjs' },
         bundle: true,
-        write: false,
+        packages: 'external',
+        metafile: true,
+        write: true,
         format: 'esm',
         platform: 'node',
         target: 'node20',
         sourcemap: 'inline',
         logLevel: 'silent',
-        plugins: [
-          {
-            name: 'brainsmith-plugin-imports',
-            setup(b: EsbuildPluginBuild) {
-              b.onResolve({ filter: /.*/ }, (a) => {
-                if (a.kind === 'entry-point') return undefined;
-                if (a.path === 'brainsmith') return { path: HOST_URL, external: true };
-                if (isBuiltin(a.path)) return { path: a.path, external: true };
-                const list = imports.get(a.importer) ?? [];
-                list.push(a.path);
-                imports.set(a.importer, list);
-                return { path: a.path, external: true };
-              });
-            },
-          },
-        ],
+        absWorkingDir: dir,
       });
-      const byOut = new Map((r.outputFiles ?? []).map((o) => [o.path, o.text]));
-      for (const { f, base } of batch) {
-        const ext = imports.get(f.path);
-        if (ext) {
-          out.external.set(f.path, ext);
-          writeQuietly(`${base}.deps`, JSON.stringify(ext));
-          continue;
+      const selfContained = new Set<string>();
+      const inputsOf = new Map<string, string[]>();
+      for (const [outPath, o] of Object.entries(r.metafile?.outputs ?? {})) {
+        const key = path.basename(outPath, '.mjs');
+        const ok = Object.keys(o.inputs).length === 1 && o.imports.every((i) => i.external && (i.path === 'brainsmith' || isBuiltin(i.path)));
+        if (ok) selfContained.add(key);
+        inputsOf.set(key, Object.keys(o.inputs).map((i) => path.resolve(dir, i)));
+      }
+      for (const { f, key } of batch) {
+        const file = path.join(dir, `${key}.mjs`);
+        if (selfContained.has(key)) out.urls.set(f.path, pathToFileURL(file).href);
+        else {
+          rmSync(file, { force: true });
+          const helpers = (inputsOf.get(key) ?? []).filter((i) => i !== f.path);
+          out.helpers.set(f.path, helpers);
+          writeQuietly(path.join(dir, `${key}.deps`), JSON.stringify(helpers));
         }
-        const code = byOut.get(`${base}.mjs`);
-        if (code === undefined || !writeQuietly(`${base}.mjs`, code)) continue;
-        out.urls.set(f.path, pathToFileURL(`${base}.mjs`).href);
       }
       return out;
     } catch (e) {
-      const bad = new Set(((e as { errors?: EsbuildMessage[] }).errors ?? []).map((m) => m.location?.file).filter((x): x is string => !!x).map((x) => path.resolve(x)));
+      const bad = new Set(((e as { errors?: EsbuildMessage[] }).errors ?? []).map((m) => m.location?.file).filter((x): x is string => !!x).map((x) => path.resolve(dir, x)));
       if (!bad.size) return out;
       batch = batch.filter(({ f }) => !bad.has(f.path));
     }
@@ -125,13 +151,40 @@ export async function prepareFiles(files: PluginFile[], dir: string, host: strin
   return out;
 }
 
+function readHelpers(file: string): string[] {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 function writeQuietly(file: string, text: string): boolean {
   try {
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    writeFileSync(file, text);
     return true;
   } catch {
     return false;
+  }
+}
+
+/** Deletes cached code of files that changed or went away (call after a run that transpiled something). */
+export function pruneCode(dir: string, live: PluginFile[]): void {
+  const keep = new Set(live.map(keyOf));
+  keep.add('node_modules');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (keep.has(n.replace(/\.(?:mjs|deps)$/, ''))) continue;
+    try {
+      rmSync(path.join(dir, n), { force: true });
+    } catch {
+      // another process may be writing; the next run prunes again
+    }
   }
 }

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Model } from '../ir/model.js';
+import type { TensorValue } from '../tensor/tensor-value.js';
 import type { BackendLanguage, Capability, ComponentKind, Stage } from './schemas.js';
 
 export interface CommonMeta<O = unknown> {
@@ -34,25 +35,81 @@ export interface KernelAttributeSpec {
   description?: string;
 }
 
+/** The FPGA a node is estimated or specialized for. */
+export interface FpgaTarget {
+  /** Vivado part, e.g. xc7z020clg400-1. */
+  part: string;
+  /** The board it came from, when one was named. */
+  board?: string;
+  /** DSP block family, which follows from the part. */
+  dspFamily: 'DSP48E1' | 'DSP48E2' | 'DSP58';
+  versal: boolean;
+}
+
+/**
+ * One hardware node as kernel and backend hooks see it: decoded attributes (validated and defaulted by the
+ * kernel's `attributeSchema` when it has one), shapes, QONNX datatype names and constant inputs.
+ */
+export interface KernelNodeView {
+  name: string;
+  opType: string;
+  domain: string;
+  /** Attribute values: numbers, strings, number[]/string[], TensorValue for tensors. */
+  attrs: Readonly<Record<string, unknown>>;
+  inputs: readonly string[];
+  outputs: readonly string[];
+  inputShapes: readonly (readonly number[] | undefined)[];
+  outputShapes: readonly (readonly number[] | undefined)[];
+  inputDatatypes: readonly (string | undefined)[];
+  outputDatatypes: readonly (string | undefined)[];
+  /** The value of input i when it is an initializer, else undefined. */
+  constantInput(i: number): TensorValue | undefined;
+  target?: FpgaTarget;
+}
+
+/** A parallelism parameter and the dimension its legal values divide. */
+export interface ParallelismParam {
+  /** Attribute holding the dimension (or a description such as 'kernel_size product'). */
+  dimension: string;
+  /** Size of that dimension for this node: legal values are its divisors. */
+  size: number;
+}
+
+/** Resource estimate of one node, FINN's keys (other keys may be added by a backend). */
+export type ResourceEstimate = Record<string, number>;
+
 export interface KernelDeclaration<O = Record<string, unknown>> extends CommonMeta<O> {
   domain?: string;
   inferFrom?: string[];
   attributes?: Record<string, KernelAttributeSpec>;
+  /** Validates node attributes and fills defaults; hooks then see the parsed object as `node.attrs`. */
+  attributeSchema?: z.ZodType;
   /** Inference rule: turns matching ONNX nodes of the model into this kernel; returns true when it changed something. */
   infer?(model: Model, ctx: PluginContext<O>): boolean | Promise<boolean>;
-  /** Reference execution of one node. */
-  execute?(inputs: unknown[], attributes: Record<string, unknown>, ctx: PluginContext<O>): unknown[] | Promise<unknown[]>;
+  /** Reference execution of one node (bit-exact). `attributes` are the node's parsed attributes. */
+  execute?(inputs: readonly (TensorValue | undefined)[], attributes: Readonly<Record<string, unknown>>, ctx: PluginContext<O>): TensorValue[] | Promise<TensorValue[]>;
   /** Cost model: resources and cycles for one node. */
-  cost?(node: unknown, ctx: PluginContext<O>): Record<string, number>;
+  cost?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, number>;
+  /** Expected cycles per frame of one node. */
+  cycles?(node: KernelNodeView, ctx: PluginContext<O>): number;
+  /** Output shapes from the node's attributes and input shapes. */
+  inferShapes?(node: KernelNodeView, ctx: PluginContext<O>): number[][];
+  /** Output QONNX datatype names. */
+  inferDatatypes?(node: KernelNodeView, ctx: PluginContext<O>): string[];
+  /** Parallelism parameters (PE, SIMD, …) of this node and the dimension each must divide. */
+  parallelism?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, ParallelismParam>;
+  /** Operation and parameter counts (FINN's op_and_param_counts keys, e.g. op_mac_2bx4b). */
+  opAndParamCounts?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, number>;
 }
 
 export interface BackendDeclaration<O = Record<string, unknown>> extends CommonMeta<O> {
   /** The kernel this backend implements (short or qualified name). */
   kernel: string;
   language: BackendLanguage;
-  isViable?(node: unknown, ctx: PluginContext<O>): boolean;
-  estimate?(node: unknown, ctx: PluginContext<O>): Record<string, number>;
-  generate?(node: unknown, ctx: PluginContext<O>): Record<string, string> | Promise<Record<string, string>>;
+  isViable?(node: KernelNodeView, ctx: PluginContext<O>): boolean;
+  /** Resources: BRAM_18K, BRAM_efficiency, LUT, URAM, URAM_efficiency, DSP. */
+  estimate?(node: KernelNodeView, ctx: PluginContext<O>): ResourceEstimate;
+  generate?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, string> | Promise<Record<string, string>>;
 }
 
 export interface StepDeclaration<O = Record<string, unknown>> extends CommonMeta<O> {

@@ -1,0 +1,15 @@
+import { defineBackend } from '../../src/index.js';
+import { resources } from '../../src/estimate/index.js';
+
+export default defineBackend({
+  name: 'FMPadding_hls',
+  kernel: 'FMPadding',
+  language: 'hls',
+  description: 'HLS FMPadding; FINN has no resource model for it',
+  isViable() {
+    return true;
+  },
+  estimate() {
+    return resources({});
+  },
+});

@@ -1,0 +1,15 @@
+import { defineBackend } from '../../src/index.js';
+import { resources } from '../../src/estimate/index.js';
+
+export default defineBackend({
+  name: 'FMPadding_rtl',
+  kernel: 'FMPadding',
+  language: 'rtl',
+  description: 'RTL FMPadding; FINN has no resource model for it',
+  isViable() {
+    return true;
+  },
+  estimate() {
+    return resources({});
+  },
+});

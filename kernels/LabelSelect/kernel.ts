@@ -1,0 +1,61 @@
+import { defineKernel, z, BrainsmithError, ElemType, makeTensor, smallestDataType } from '../../src/index.js';
+import { datatypeName, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
+
+export const labelSelectAttributes = z.looseObject({
+  ...hwCommonAttributes,
+  Labels: positiveInt,
+  PE: positiveInt.default(1),
+  K: positiveInt,
+  inputDataType: datatypeName,
+  outputDataType: datatypeName.optional(),
+  numInputVectors: z.array(positiveInt).default([1]),
+});
+type Attrs = z.infer<typeof labelSelectAttributes>;
+
+function attrs(node: KernelNodeView): Attrs {
+  const a = node.attrs as Attrs;
+  requireDivides(node.name, 'PE', a.PE, 'Labels', a.Labels);
+  return a;
+}
+
+export default defineKernel({
+  name: 'LabelSelect',
+  domain: 'finn.custom_op.fpgadataflow',
+  description: 'Indices of the K largest of Labels values (TopK without values)',
+  inferFrom: ['TopK'],
+  attributeSchema: labelSelectAttributes,
+  parallelism(node) {
+    return { PE: { dimension: 'Labels', size: attrs(node).Labels } };
+  },
+  /** cycles = Labels/PE. */
+  cycles(node) {
+    const a = attrs(node);
+    return a.Labels / a.PE;
+  },
+  inferShapes(node) {
+    const a = attrs(node);
+    return [[...(node.inputShapes[0] ?? [...a.numInputVectors, a.Labels]).slice(0, -1), a.K]];
+  },
+  inferDatatypes(node) {
+    const a = attrs(node);
+    return [a.outputDataType ?? smallestDataType(0, a.Labels - 1).name];
+  },
+  /** Like ONNX TopK (largest, sorted): descending values, equal values in ascending index order; INT64 indices. */
+  execute(inputs, attributes) {
+    const a = labelSelectAttributes.parse(attributes);
+    const x = inputs[0];
+    const xs = numbers(x, 'LabelSelect input 0');
+    if (x!.dims[x!.dims.length - 1] !== a.Labels) {
+      throw new BrainsmithError('E_EXEC_SHAPE', `LabelSelect input has shape [${x!.dims.join(',')}], expected last axis Labels=${a.Labels}`, { kind: 'work' });
+    }
+    const rows = xs.length / a.Labels;
+    const out = new BigInt64Array(rows * a.K);
+    const idx = Array.from({ length: a.Labels }, (_, i) => i);
+    for (let r = 0; r < rows; r++) {
+      const base = r * a.Labels;
+      const order = [...idx].sort((i, j) => xs[base + j]! - xs[base + i]! || i - j);
+      for (let k = 0; k < a.K; k++) out[r * a.K + k] = BigInt(order[k]!);
+    }
+    return [makeTensor(ElemType.INT64, [...x!.dims.slice(0, -1), a.K], out)];
+  },
+});

@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { openRegistry, applyTransform, enableLifecycle, EventBus } from '../../src/index.js';
+import { checkPlugins } from '../../src/plugins/check.js';
+import { shared, skipNoShared } from '../helpers/paths.js';
+import { tempProject, transformSrc } from './helpers.js';
+
+const noBuiltins = { builtinDirs: [] as string[], pluginPath: '' };
+
+test('eager: true imports at start; other plugins are not imported from a warm cache', async () => {
+  const p = tempProject();
+  p.write('brainsmith_plugins/early/brainsmith-plugin.json', JSON.stringify({ id: 'early', eager: true }));
+  p.write('brainsmith_plugins/early/e.ts', transformSrc('Early'));
+  p.write('brainsmith_plugins/lazy/brainsmith-plugin.json', JSON.stringify({ id: 'lazy' }));
+  p.write('brainsmith_plugins/lazy/l.ts', transformSrc('Lazy'));
+  await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins }); // fills the cache
+  const events = new EventBus();
+  const loaded: string[] = [];
+  events.subscribe('plugin:loaded', (payload) => loaded.push((payload as { plugin: string }).plugin));
+  const reg = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins, events });
+  assert.equal(reg.stats.imported, 0, 'warm: nothing imported to list');
+  assert.deepEqual(loaded, ['early']);
+  assert.equal(reg.plugin('early')!.imported, true);
+  assert.equal(reg.plugin('lazy')!.imported, false);
+  await reg.transforms.Lazy.load();
+  assert.deepEqual(loaded, ['early', 'lazy']);
+});
+
+test('capabilities: check warns on asked-not-granted and granted-not-asked; denial names plugin and capability', async () => {
+  const p = tempProject();
+  p.write('brainsmith_plugins/cap/brainsmith-plugin.json', JSON.stringify({ id: 'cap', capabilities: ['events:publish', 'fs:write'] }));
+  p.write(
+    'brainsmith_plugins/cap/t.ts',
+    `import { defineTransform } from 'brainsmith';\nexport default defineTransform({ name: 'Cap', stage: 'cleanup', apply(model, ctx) { ctx.services.register('x', 1); return false; } });\n`,
+  );
+  p.write(
+    'brainsmith_plugins/loose.ts',
+    `import { defineTransform } from 'brainsmith';\nexport default defineTransform({ name: 'Loose', stage: 'cleanup', apply(model, ctx) { ctx.events.subscribe('a:*', () => {}); return false; } });\n`,
+  );
+  p.write('brainsmith.config.json', JSON.stringify({ plugins: { capabilities: { cap: ['events:publish', 'services'] } } }));
+  const report = await checkPlugins({ cwd: p.dir, projectDir: p.dir, home: p.home, ...noBuiltins });
+  const codes = report.diagnostics.map((d) => `${d.code} ${d.message}`);
+  assert.ok(codes.some((c) => /^W_CAPABILITY_NOT_GRANTED plugin cap asks for 'fs:write'/.test(c)), codes.join('\n'));
+  assert.ok(codes.some((c) => /^W_CAPABILITY_NOT_ASKED .*grants 'services' to plugin cap/.test(c)), codes.join('\n'));
+  assert.equal(report.errors, 0);
+  const reg = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  enableLifecycle(reg);
+  assert.deepEqual([...reg.plugin('cap')!.granted], ['events:publish'], 'only what was asked and granted');
+  const model = { graph: { nodeCount: 0 } } as never;
+  await assert.rejects(applyTransform(reg, 'Cap', model), (e: Error & { code?: string }) => {
+    assert.match(e.message, /plugin cap was not granted capability 'services'/);
+    return true;
+  });
+  await assert.rejects(applyTransform(reg, 'Loose', model), /plugin project\/loose was not granted capability 'events:subscribe'/);
+});
+
+test('W_BACKEND_UNKNOWN_KERNEL: a backend of a kernel nobody declares', async () => {
+  const p = tempProject();
+  p.write(
+    'brainsmith_plugins/be.ts',
+    `import { defineBackend, defineKernel } from 'brainsmith';\nexport const k = defineKernel({ name: 'Known' });\nexport const a = defineBackend({ name: 'Known_hls', kernel: 'Known', language: 'hls' });\nexport const b = defineBackend({ name: 'Ghost_rtl', kernel: 'Ghost', language: 'rtl' });\n`,
+  );
+  const reg = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  const w = reg.diagnostics.filter((d) => d.code === 'W_BACKEND_UNKNOWN_KERNEL');
+  assert.equal(w.length, 1);
+  assert.match(w[0]!.message, /backend project:Ghost_rtl implements kernel 'Ghost', which no plugin declares/);
+  assert.equal(w[0]!.line, 4);
+  const report = await checkPlugins({ cwd: p.dir, projectDir: p.dir, home: p.home, ...noBuiltins });
+  assert.equal(report.warnings, 1);
+  assert.equal(report.errors, 0);
+});
+
+test('check runs transform examples: apply, verify, second application; broken ones are reported', { skip: skipNoShared }, async () => {
+  const p = tempProject();
+  const model = shared('qonnx', 'eltwise_chanlast_testcase.onnx');
+  const t = (name: string, body: string, examples = [model]) =>
+    `import { defineTransform } from 'brainsmith';\nexport default defineTransform({ name: '${name}', stage: 'cleanup', examples: ${JSON.stringify(examples)},\n  apply(model, ctx) { ${body} } });\n`;
+  // Idempotent: marks every node once (it does change the model); a second pass finds nothing to do.
+  p.write('brainsmith_plugins/good.ts', t('NameNodes', `let changed = false; for (const n of model.graph.nodes()) if (n.proto.doc_string !== 'seen') { n.proto.doc_string = 'seen'; changed = true; } return changed;`));
+  p.write('brainsmith_plugins/again.ts', t('AlwaysChanges', `return true;`));
+  p.write('brainsmith_plugins/throws.ts', t('Throws', `throw new Error('cannot rewrite');`));
+  p.write('brainsmith_plugins/breaks.ts', t('Breaks', `const first = [...model.graph.nodes()][0]; model.graph.removeNode(first); return true;`));
+  p.write('brainsmith_plugins/nofile.ts', t('NoFile', `return false;`, ['missing.onnx']));
+  const report = await checkPlugins({ cwd: p.dir, projectDir: p.dir, home: p.home, ...noBuiltins });
+  const failed = report.diagnostics.filter((d) => d.code === 'E_EXAMPLE_FAILED');
+  const msg = (name: string) => failed.filter((d) => d.message.startsWith(`project:${name}:`)).map((d) => d.message);
+  assert.deepEqual(msg('NameNodes'), [], 'the idempotent transform passes');
+  assert.match(msg('AlwaysChanges')[0] ?? '', /a second application changed the model again/);
+  assert.match(msg('Throws')[0] ?? '', /cannot rewrite/);
+  assert.equal(msg('Breaks').length, 1, 'the verifier catches a broken graph');
+  assert.match(msg('NoFile')[0] ?? '', /missing\.onnx/);
+  assert.equal(failed.length, 4);
+  assert.equal(failed.find((d) => d.message.startsWith('project:Throws'))!.file, path.join(p.dir, 'brainsmith_plugins/throws.ts'));
+});
+
+test('cache: a plugin importing a sibling helper is rescanned when the helper changes', async () => {
+  const p = tempProject();
+  p.write('brainsmith_plugins/_util.ts', `export const DESCRIPTION = 'first';\n`);
+  p.write(
+    'brainsmith_plugins/uses.ts',
+    `import { defineTransform } from 'brainsmith';\nimport { DESCRIPTION } from './_util.ts';\nexport default defineTransform({ name: 'UsesHelper', stage: 'cleanup', description: DESCRIPTION, apply() { return false; } });\n`,
+  );
+  p.write('brainsmith_plugins/plain.ts', transformSrc('Plain'));
+  let reg = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  assert.equal(reg.transforms.UsesHelper.meta.description, 'first');
+  reg = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  assert.equal(reg.stats.imported, 0, 'warm');
+  const util = path.join(p.dir, 'brainsmith_plugins/_util.ts');
+  writeFileSync(util, `export const DESCRIPTION = 'second!';\n`);
+  utimesSync(util, new Date(), new Date(Date.now() + 5000));
+  reg = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  assert.equal(reg.stats.imported, 1, 'exactly the plugin that imports the helper');
+  // In this process Node keeps the helper module it already has; the listing is refreshed from a
+  // new process (the CLI) — here the rescan itself is what is checked.
+  assert.equal(reg.stats.cacheMisses, 1);
+});
+
+test('transpiled code is cached per file and pruned when files change', async () => {
+  const p = tempProject();
+  const f = p.write('brainsmith_plugins/a.ts', transformSrc('A'));
+  p.write('brainsmith_plugins/b.ts', transformSrc('B'));
+  await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  const cacheDir = path.join(p.dir, '.brainsmith', 'cache');
+  const codeDir = path.join(cacheDir, readdirSync(cacheDir).find((n) => n.startsWith('code-'))!);
+  const mjs = () => readdirSync(codeDir).filter((n) => n.endsWith('.mjs')).sort();
+  const before = mjs();
+  assert.equal(before.length, 2);
+  writeFileSync(f, transformSrc('A2'));
+  utimesSync(f, new Date(), new Date(Date.now() + 5000));
+  const reg = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  assert.equal(reg.transforms.A2.name, 'A2');
+  assert.equal(reg.transforms.A, undefined);
+  const after = mjs();
+  assert.equal(after.length, 2, 'the old code of a.ts was pruned');
+  assert.equal(after.filter((n) => before.includes(n)).length, 1, 'b.ts kept its code');
+  assert.equal((await reg.transforms.A2.load()).kind, 'transform');
+});
