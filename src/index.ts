@@ -21,3 +21,14 @@ export type { Severity as VerifySeverity } from './ir/verify.js';
 export type { TensorMap, OpContext, OpImpl, OpResolver, ExecuteOptions, ExecuteResult } from './exec/types.js';
 export { executeModel } from './exec/execute.js';
 export { readNpy, writeNpy, decodeNpy, encodeNpy } from './exec/npy.js';
+export { compile, type CompileOptions, type CompileSummary } from './pipeline/compile.js';
+export { loadBlueprint } from './pipeline/blueprint-load.js';
+export type { Blueprint } from './pipeline/blueprint-schema.js';
+export { buildPlan, type Plan } from './pipeline/plan.js';
+export { runPlan } from './pipeline/pass-manager.js';
+// Shape and datatype inference: kernel plugins add their rules through these resolver services.
+export {
+  inferShapes, SHAPE_RESOLVERS_SERVICE, DATATYPE_RESOLVERS_SERVICE, resolverList,
+  type ShapeContext, type ShapeResolver, type ShapeRule, type TensorInfo,
+} from './shapes/index.js';
+export { inferDataTypes, type DatatypeContext, type DatatypeResolver, type DatatypeRule } from './datatype-inference/index.js';

@@ -7,6 +7,7 @@ import { BrainsmithError } from '../errors.js';
 import { parseDataType, type DataType } from '../datatype/index.js';
 import { ElemType } from '../tensor/element-type.js';
 import { makeTensor, tensorToNumbers, type TensorValue } from '../tensor/tensor-value.js';
+import type { KernelNodeView } from '../plugins/types.js';
 
 const int = z.number().int();
 
@@ -94,4 +95,53 @@ export function applyThresholds(acc: Float64Array, channels: number, thr: Tensor
     out[i] = activationValue(thresholdCount(acc[i]!, t, row * steps, steps), outputDatatype, actVal);
   }
   return out;
+}
+
+/** The backend language a node is specialized to (`X_rtl` / domain `….rtl`), or undefined for an abstract node. */
+export function specializedLanguage(node: { opType: string; domain: string }): 'hls' | 'rtl' | undefined {
+  for (const lang of ['hls', 'rtl'] as const) {
+    if (node.opType.endsWith(`_${lang}`) || node.domain.endsWith(`.${lang}`)) return lang;
+  }
+  return undefined;
+}
+
+/** Throws an execution error when tensor `x` is missing or its last axis is not `size`. */
+export function requireLastAxis(x: TensorValue | undefined, size: number, what: string): TensorValue {
+  if (!x) throw new BrainsmithError('E_EXEC_INPUT', `missing ${what}`, { kind: 'work' });
+  if (x.dims[x.dims.length - 1] !== size) {
+    throw new BrainsmithError('E_EXEC_SHAPE', `${what} has shape [${x.dims.join(',')}], expected last axis ${size}`, { kind: 'work' });
+  }
+  return x;
+}
+
+/** The attributes every per-channel streaming kernel has (AddStreams, ChannelwiseOp, …). */
+export interface ChannelStreamAttrs {
+  numInputVectors: number[];
+  NumChannels: number;
+  PE: number;
+}
+
+/**
+ * Hooks shared by kernels that stream prod(numInputVectors) vectors of NumChannels values with PE lanes:
+ * PE folds NumChannels, cycles = prod(numInputVectors)·C/PE, and the output shape is the input's.
+ * Spread into defineKernel; `attrs` reads and checks the node's attributes.
+ */
+export function channelStreamHooks<A extends ChannelStreamAttrs>(attrs: (node: KernelNodeView) => A) {
+  return {
+    parallelism(node: KernelNodeView) {
+      return { PE: { dimension: 'NumChannels', size: attrs(node).NumChannels } };
+    },
+    cycles(node: KernelNodeView) {
+      const a = attrs(node);
+      return (prod(a.numInputVectors) * a.NumChannels) / a.PE;
+    },
+    inferShapes(node: KernelNodeView) {
+      return [channelStreamShape(node, attrs(node))];
+    },
+  };
+}
+
+/** The stream shape of a per-channel kernel: its input's, or numInputVectors × NumChannels. */
+export function channelStreamShape(node: KernelNodeView, a: ChannelStreamAttrs): number[] {
+  return [...(node.inputShapes[0] ?? [...a.numInputVectors, a.NumChannels])];
 }

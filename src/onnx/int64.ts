@@ -16,9 +16,12 @@ export function int64ToBigInt(v: Int64 | null | undefined): bigint {
   return typeof v === 'number' ? BigInt(v) : BigInt(v.toString());
 }
 
-/** Exact when |v| < 2^53; otherwise the caller should prefer int64ToBigInt. */
+/**
+ * Whether the value converts to a number exactly. Long.toNumber rounds monotonically, so a value of
+ * magnitude 2^53 or more never comes back as a safe integer: no string round trip is needed.
+ */
 export function isSafeInt64(v: Int64): boolean {
-  return typeof v === 'number' ? Number.isSafeInteger(v) : Number.isSafeInteger(v.toNumber()) && v.toString() === String(v.toNumber());
+  return Number.isSafeInteger(typeof v === 'number' ? v : v.toNumber());
 }
 
 export function bigIntToInt64(v: bigint, unsigned = false): Long {

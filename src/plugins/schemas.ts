@@ -100,6 +100,7 @@ export const kernelDeclarationSchema = z.strictObject({
   inferDatatypes: fn.optional(),
   parallelism: fn.optional(),
   opAndParamCounts: fn.optional(),
+  streamWidths: fn.optional(),
 });
 export const backendDeclarationSchema = z.strictObject({
   ...backendFields,

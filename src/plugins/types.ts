@@ -73,6 +73,26 @@ export interface ParallelismParam {
   dimension: string;
   /** Size of that dimension for this node: legal values are its divisors. */
   size: number;
+  /**
+   * How SetFolding treats the parameter: 'walk' (default) walks its divisors; 'keep' leaves the node's value;
+   * 'follow' leaves it to the consumer that names it in `drivesProducer` (e.g. a depthwise SWG's SIMD).
+   */
+  fold?: 'walk' | 'follow' | 'keep';
+  /** Walk position, lower first (default: the order the parameters are returned in). */
+  foldOrder?: number;
+  /**
+   * Stream bits one unit of this parameter adds to a width SetFolding caps (FINN: MVAU SIMD × weight bits ≤
+   * mvau_wwidth_max). Undefined: no cap.
+   */
+  widthBits?: number;
+  /** After folding, the producer of input 0 gets this parameter's value in its parameter of this name. */
+  drivesProducer?: string;
+}
+
+/** Bits per clock of each input and output stream of a folded node (FINN's instream/outstream width). */
+export interface StreamWidths {
+  inputs: number[];
+  outputs: number[];
 }
 
 /** Resource estimate of one node, FINN's keys (other keys may be added by a backend). */
@@ -100,6 +120,8 @@ export interface KernelDeclaration<O = Record<string, unknown>> extends CommonMe
   parallelism?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, ParallelismParam>;
   /** Operation and parameter counts (FINN's op_and_param_counts keys, e.g. op_mac_2bx4b). */
   opAndParamCounts?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, number>;
+  /** Stream widths in bits (folded shape × bitwidth); InsertDWC and InsertFIFO read them. */
+  streamWidths?(node: KernelNodeView, ctx: PluginContext<O>): StreamWidths;
 }
 
 export interface BackendDeclaration<O = Record<string, unknown>> extends CommonMeta<O> {

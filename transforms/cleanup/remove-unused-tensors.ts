@@ -1,10 +1,10 @@
 import { defineTransform } from '../../src/index.js';
 
-/** Initializers no node reads and value_info entries of tensors that no longer exist. */
+/** Initializers no node reads, and value_info entries and quantization annotations of tensors that no longer exist. */
 export default defineTransform({
   name: 'RemoveUnusedTensors',
   stage: 'cleanup',
-  description: 'Remove initializers that nothing reads and value_info of tensors that no node uses',
+  description: 'Remove initializers that nothing reads, and value_info and annotations of tensors no node uses',
   apply(model, ctx) {
     const graph = model.graph;
     // Tensors read inside subgraphs count as used: they may name outer initializers.
@@ -19,6 +19,11 @@ export default defineTransform({
     for (const vi of graph.valueInfos()) {
       const name = vi.name ?? '';
       if (!used(name) && !graph.isGraphInput(name) && graph.removeValueInfo(name)) removed++;
+    }
+    for (const name of graph.annotatedTensors()) {
+      if (used(name) || graph.isGraphInput(name) || graph.isInitializer(name)) continue;
+      for (const key of [...(graph.annotationsOf(name)?.keys() ?? [])]) graph.setAnnotation(name, key, undefined);
+      removed++;
     }
     if (removed) ctx.log.debug({ removed }, 'removed unused tensors');
     return removed > 0;

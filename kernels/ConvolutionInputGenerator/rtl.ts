@@ -1,0 +1,50 @@
+import { defineBackend } from '../../src/index.js';
+import { resources } from '../../src/estimate/index.js';
+import { bufferWidth, geometry, isOneD, ramWidthFor, rtlBufferDepth, swg, type SwgAttrs } from './_model.js';
+
+/** parallel_window needs SIMD = IFMChannels and no dynamic mode; M (not implemented in FINN) must be 1. */
+export function rtlViable(a: SwgAttrs): boolean {
+  if (a.M !== 1) return false;
+  if (a.parallel_window === 1) return a.SIMD === a.IFMChannels && a.dynamic_mode === 0;
+  return true;
+}
+
+/** The line buffers the rtl SWG holds: one circular buffer (default style) or kh−1 line buffers (parallel, 2D). */
+function lineBuffers(a: SwgAttrs): { depth: number; count: number } {
+  if (a.parallel_window !== 1) return { depth: rtlBufferDepth(a), count: 1 };
+  if (isOneD(a)) return { depth: 0, count: 0 };
+  const g = geometry(a);
+  const kernelWidth = (g.kw - 1) * g.dw + 1;
+  return { depth: g.ifmW - kernelWidth + g.ifmW * (g.dh - 1), count: g.kh - 1 };
+}
+
+/** BRAM18 of one buffer: ceil(depth/16384)·ceil(w/ram_width), less what the shallow last cascade stage saves. */
+function bramOf(depth: number, width: number): number {
+  const cascadeWidth = Math.ceil(width / ramWidthFor(depth));
+  let savings = 0;
+  if (depth > 16384) savings = cascadeWidth - Math.ceil(width / ramWidthFor(depth % 16384));
+  return Math.ceil(depth / 16384) * cascadeWidth - savings;
+}
+
+export default defineBackend({
+  name: 'ConvolutionInputGenerator_rtl',
+  kernel: 'ConvolutionInputGenerator',
+  language: 'rtl',
+  description: 'RTL sliding window generator (finn-rtllib swg): any 2D/1D geometry, dilation, parallel_window',
+  isViable(node) {
+    return rtlViable(swg(node));
+  },
+  /**
+   * BRAM (block/auto) per buffer as in bramOf, × count; LUT = 300 + (distributed ? Q·A·ceil(depth/38) : 0)
+   * with depth the circular-buffer depth; URAM (ultra) = ceil(depth/4096)·ceil(Q·A/72) × count.
+   */
+  estimate(node) {
+    const a = swg(node);
+    const width = bufferWidth(a);
+    const { depth, count } = lineBuffers(a);
+    const bram = (a.ram_style === 'block' || a.ram_style === 'auto') && count > 0 ? bramOf(depth, width) * count : 0;
+    const lut = 300 + (a.ram_style === 'distributed' ? width * Math.ceil(rtlBufferDepth(a) / 38) : 0);
+    const uram = a.ram_style === 'ultra' && count > 0 ? Math.ceil(depth / 4096) * Math.ceil(width / 72) * count : 0;
+    return resources({ BRAM_18K: bram, LUT: lut, URAM: uram });
+  },
+});

@@ -1,0 +1,47 @@
+/** StreamingDataWidthConverter: attributes and the LUT model shared by its hls and rtl backends (reference §2). */
+import { z, BrainsmithError, type KernelNodeView } from '../../src/index.js';
+import { datatype, datatypeName, hwCommonAttributes, positiveInt } from '../../src/estimate/index.js';
+
+export const dwcAttributes = z.looseObject({
+  ...hwCommonAttributes,
+  /** Tensor shape (same on both sides); newer FINN writes in_shape/out_shape instead. */
+  shape: z.array(positiveInt).optional(),
+  in_shape: z.array(positiveInt).optional(),
+  out_shape: z.array(positiveInt).optional(),
+  inWidth: positiveInt,
+  outWidth: positiveInt,
+  dataType: datatypeName,
+});
+export type DwcAttrs = z.infer<typeof dwcAttributes>;
+
+/** Both stream widths must be whole numbers of elements, and each must fold the channel axis evenly. */
+export function dwc(node: KernelNodeView): DwcAttrs {
+  const a = node.attrs as DwcAttrs;
+  const bits = datatype(a.dataType).bitwidth();
+  const channels = (a.in_shape ?? a.shape ?? node.inputShapes[0])?.at(-1);
+  for (const [what, w] of [['inWidth', a.inWidth], ['outWidth', a.outWidth]] as const) {
+    if (w % bits !== 0) throw new BrainsmithError('E_FOLDING', `node '${node.name}': ${what}=${w} is not a multiple of the ${a.dataType} element width ${bits}`, { kind: 'input' });
+    if (channels !== undefined && channels % (w / bits) !== 0) {
+      throw new BrainsmithError('E_FOLDING', `node '${node.name}': ${what}=${w} (${w / bits} elements) does not divide the ${channels} channels`, { kind: 'input' });
+    }
+  }
+  return a;
+}
+
+function gcd(x: number, y: number): number {
+  return y === 0 ? x : gcd(y, x % y);
+}
+
+/**
+ * LUT = (in ≠ lcm ? |ceil(log2(in/lcm))| + lcm : 0) + (lcm ≠ out ? |ceil(log2(lcm/out))| + out : 0):
+ * a shift-register converter through the least common multiple of the two widths.
+ */
+export function dwcLut(a: DwcAttrs): number {
+  const inw = a.inWidth;
+  const outw = a.outWidth;
+  const lcm = (inw * outw) / gcd(inw, outw);
+  let luts = 0;
+  if (inw !== lcm) luts += Math.abs(Math.ceil(Math.log2(inw / lcm))) + lcm;
+  if (lcm !== outw) luts += Math.abs(Math.ceil(Math.log2(lcm / outw))) + outw;
+  return luts;
+}

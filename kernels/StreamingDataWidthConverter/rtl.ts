@@ -1,0 +1,18 @@
+import { defineBackend } from '../../src/index.js';
+import { resources } from '../../src/estimate/index.js';
+import { dwc, dwcLut } from './_model.js';
+
+export default defineBackend({
+  name: 'StreamingDataWidthConverter_rtl',
+  kernel: 'StreamingDataWidthConverter',
+  language: 'rtl',
+  description: 'RTL width converter; only when one width is a multiple of the other',
+  isViable(node) {
+    const a = dwc(node);
+    return a.inWidth % a.outWidth === 0 || a.outWidth % a.inWidth === 0;
+  },
+  /** FINN's converter LUT model applies to both implementations. */
+  estimate(node) {
+    return resources({ LUT: dwcLut(dwc(node)) });
+  },
+});

@@ -1,0 +1,59 @@
+import { defineKernel, z, BrainsmithError, smallestDataType } from '../../src/index.js';
+import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
+
+export const streamingEltwiseAttributes = z.looseObject({
+  ...hwCommonAttributes,
+  NumChannels: positiveInt,
+  PE: positiveInt.default(1),
+  inputDataType0: datatypeName,
+  inputDataType1: datatypeName,
+  eltwiseOp: z.enum(['Add', 'Sub', 'AbsDiff']).default('Add'),
+  numInputVectors: z.array(positiveInt).default([1]),
+});
+type Attrs = z.infer<typeof streamingEltwiseAttributes>;
+
+function attrs(node: KernelNodeView): Attrs {
+  const a = node.attrs as Attrs;
+  requireDivides(node.name, 'PE', a.PE, 'NumChannels', a.NumChannels);
+  return a;
+}
+
+const OPS: Record<Attrs['eltwiseOp'], (x: number, y: number) => number> = {
+  Add: (x, y) => x + y,
+  Sub: (x, y) => x - y,
+  AbsDiff: (x, y) => Math.abs(x - y),
+};
+
+/** The smallest type holding every result of the op over the two input ranges. */
+export function eltwiseOutputType(a: Attrs): string {
+  const t0 = datatype(a.inputDataType0);
+  const t1 = datatype(a.inputDataType1);
+  if (a.eltwiseOp === 'Add') return smallestDataType(t0.min() + t1.min(), t0.max() + t1.max()).name;
+  const lo = t0.min() - t1.max();
+  const hi = t0.max() - t1.min();
+  if (a.eltwiseOp === 'Sub') return smallestDataType(lo, hi).name;
+  return smallestDataType(0, Math.max(Math.abs(lo), Math.abs(hi))).name;
+}
+
+export default defineKernel({
+  name: 'StreamingEltwise',
+  domain: 'finn.custom_op.fpgadataflow',
+  description: 'Element-wise Add, Sub or AbsDiff (Sub→Abs) of two streams',
+  inferFrom: ['Sub', 'Abs'],
+  attributeSchema: streamingEltwiseAttributes,
+  // PE folds NumChannels; cycles = prod(numInputVectors)·C/PE; output shape = input shape.
+  ...channelStreamHooks(attrs),
+  inferDatatypes(node) {
+    return [eltwiseOutputType(attrs(node))];
+  },
+  execute(inputs, attributes) {
+    const a = streamingEltwiseAttributes.parse(attributes);
+    const x0 = requireLastAxis(inputs[0], a.NumChannels, 'StreamingEltwise input 0');
+    const x1 = requireLastAxis(inputs[1], a.NumChannels, 'StreamingEltwise input 1');
+    const p = numbers(x0, 'input 0');
+    const q = numbers(x1, 'input 1');
+    if (p.length !== q.length) throw new BrainsmithError('E_EXEC_SHAPE', `StreamingEltwise inputs differ in shape: [${x0.dims.join(',')}] vs [${x1.dims.join(',')}]`, { kind: 'work' });
+    const f = OPS[a.eltwiseOp];
+    return [floatTensor(x0.dims, p.map((v, i) => f(v, q[i]!)))];
+  },
+});

@@ -1,0 +1,29 @@
+import { defineKernel } from '../../src/index.js';
+import { floatTensor, numbers } from '../../src/estimate/index.js';
+import { fifo, fifoAttributes } from './_model.js';
+
+export default defineKernel({
+  name: 'StreamingFIFO',
+  domain: 'finn.custom_op.fpgadataflow',
+  description: 'FIFO between two kernels (depth words of the stream width; no parallelism parameter)',
+  attributeSchema: fifoAttributes,
+  parallelism() {
+    return {};
+  },
+  /** 0: FINN does not count FIFOs in the cycle estimate (reference §2). */
+  cycles() {
+    return 0;
+  },
+  inferShapes(node) {
+    const a = fifo(node);
+    return [[...(node.inputShapes[0] ?? a.normal_shape ?? a.folded_shape)]];
+  },
+  inferDatatypes(node) {
+    return [fifo(node).dataType];
+  },
+  /** Identity. */
+  execute(inputs) {
+    const x = inputs[0];
+    return [floatTensor(x?.dims ?? [], numbers(x, 'StreamingFIFO input 0'))];
+  },
+});

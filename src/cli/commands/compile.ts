@@ -1,0 +1,69 @@
+import { defineCommand } from '../command.js';
+
+interface CompileArgs {
+  model: string;
+  output?: string;
+  config?: string;
+  stopAfter?: string;
+  startFrom?: string;
+  verify: boolean;
+  input?: string[];
+  expected?: string;
+  force: boolean;
+}
+
+export const compileCommand = defineCommand<CompileArgs>({
+  command: 'compile <model>',
+  describe: 'Run the compile pipeline (cleanup, topology, kernel_mapping, optimization) described by a blueprint',
+  builder: (y) =>
+    y
+      .positional('model', { type: 'string', describe: 'ONNX/QONNX model to compile', demandOption: true })
+      .option('output', { alias: 'o', type: 'string', describe: 'Build folder (default build/<model name>); written atomically' })
+      .option('config', { type: 'string', describe: 'Blueprint file (.yaml or .json) or built-in blueprint name (default: default)' })
+      .option('stop-after', { type: 'string', describe: 'Stop after this stage or transform' })
+      .option('start-from', { type: 'string', describe: 'Start at this stage (the model is taken as the output of the stages before it)' })
+      .option('verify', { type: 'boolean', default: false, describe: 'Execute the input model and the model after every stage and compare the outputs' })
+      .option('input', { type: 'string', array: true, describe: 'Input .npy for --verify, one per graph input (default: seeded random inputs)' })
+      .option('expected', { type: 'string', describe: 'With --verify: golden output .npy the final model must reproduce' })
+      .option('force', { type: 'boolean', default: false, describe: 'Replace an existing output folder that is not a brainsmith build' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout (progress and logs stay on stderr)' })
+      .example('$0 compile model.onnx', 'Compile with the default blueprint into build/model')
+      .example('$0 compile tfc.onnx -o out --stop-after topology --verify', 'Clean up and streamline, checking outputs after every stage')
+      .example('$0 compile tfc.onnx --verify --input x.npy --expected y.npy', 'Verify on a golden input/output pair')
+      .example('$0 compile model.onnx --config blueprint.yaml --json', 'Use a blueprint and print a JSON summary'),
+  async run(args, ctx) {
+    const { compile } = await import('../../pipeline/compile.js');
+    const { createCompileLogger } = await import('../../pipeline/compile-log.js');
+    const { createProgress } = await import('../../pipeline/progress.js');
+    const { readTensorFile } = await import('../../exec/bind-inputs.js');
+    const quiet = ['warn', 'error', 'fatal', 'silent'].includes(args.logLevel);
+    const progress = createProgress(process.stderr, !quiet);
+    const logger = await createCompileLogger(args.logLevel, () => progress.clear());
+    try {
+      const summary = await compile({
+        model: args.model,
+        output: args.output,
+        config: args.config,
+        stopAfter: args.stopAfter,
+        startFrom: args.startFrom,
+        verify: args.verify,
+        inputs: args.input,
+        expected: args.expected,
+        force: args.force,
+        strictPlugins: args.strictPlugins,
+        log: logger.log,
+        progress,
+        attachLog: (f) => logger.attachFile(f),
+        readTensor: readTensorFile,
+      });
+      if (args.json) ctx.outJson(summary);
+      else {
+        const left = summary.leftAlone.length ? `; op types left alone: ${summary.leftAlone.map((l) => l.opType).join(', ')}` : '';
+        const ver = summary.verification ? `; verification ${summary.verification.ok ? 'passed' : 'FAILED'} (${summary.verification.stages} stage${summary.verification.stages === 1 ? '' : 's'})` : '';
+        ctx.out(`compiled ${args.model} -> ${summary.output} (${summary.nodes.before} -> ${summary.nodes.after} nodes, ${summary.stages.map((s) => s.stage).join(', ')}${summary.stoppedAfter ? `, stopped after ${summary.stoppedAfter}` : ''}) in ${Math.round(summary.ms)} ms${ver}${left}`);
+      }
+    } finally {
+      logger.close();
+    }
+  },
+});

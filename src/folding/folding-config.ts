@@ -1,0 +1,185 @@
+/**
+ * FINN folding configs: `{"Defaults": {attr: [value, ["OpType", …] | "all", …]}, "<node name>": {attr:
+ * value, …}}` (ApplyConfig's format). Reading with checks, applying to a model, and writing a model's
+ * folding in the same format (FINN's auto_folding_config.json).
+ */
+import { readFileSync } from 'node:fs';
+import { BrainsmithError, errorMessage } from '../errors.js';
+import { hwNodeKind, reportNames } from '../estimate/hw-nodes.js';
+import { decodeAttribute as decoded } from '../estimate/node-view.js';
+import type { Model } from '../ir/model.js';
+import type { Registry } from '../plugins/registry.js';
+import { kernelNodes, parallelismOf, writeAttribute } from './kernel-nodes.js';
+
+export type ConfigValue = number | string | number[];
+
+export interface FoldingConfig {
+  /** attr → list of (value, op types or 'all') pairs. */
+  defaults: Record<string, Array<{ value: ConfigValue; opTypes: string[] | 'all' }>>;
+  /** node name → attributes, in file order. */
+  nodes: Record<string, Record<string, ConfigValue>>;
+}
+
+/** Attributes FINN writes into auto_folding_config.json when a node has them. */
+export const FOLDING_CONFIG_ATTRIBUTES = [
+  'PE', 'SIMD', 'parallel_window', 'ram_style', 'ram_style_thresholds', 'resType', 'mem_mode',
+  'runtime_writeable_weights', 'depth_trigger_uram', 'depth_trigger_bram',
+] as const;
+
+function isValue(v: unknown): v is ConfigValue {
+  return typeof v === 'number' || typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+}
+
+function bad(where: string, msg: string): BrainsmithError {
+  return new BrainsmithError('E_FOLDING_CONFIG', `${where}: ${msg}`, { kind: 'input', file: where });
+}
+
+/** Validates parsed JSON as a FINN folding config; `where` names the file in errors. */
+export function parseFoldingConfig(json: unknown, where = 'folding config'): FoldingConfig {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad(where, 'expected a JSON object of node names');
+  const out: FoldingConfig = { defaults: {}, nodes: {} };
+  for (const [key, entry] of Object.entries(json as Record<string, unknown>)) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw bad(where, `entry '${key}' must be an object of attributes`);
+    if (key === 'Defaults') {
+      for (const [attr, spec] of Object.entries(entry as Record<string, unknown>)) {
+        if (!Array.isArray(spec) || spec.length === 0 || spec.length % 2 !== 0) {
+          throw bad(where, `Defaults.${attr} must be [value, ["OpType", …] | "all", …] (pairs), got ${JSON.stringify(spec)}`);
+        }
+        const pairs: FoldingConfig['defaults'][string] = [];
+        for (let i = 0; i < spec.length; i += 2) {
+          const value: unknown = spec[i];
+          const ops: unknown = spec[i + 1];
+          if (!isValue(value)) throw bad(where, `Defaults.${attr}: value ${JSON.stringify(value)} is not a number, string or list of numbers`);
+          if (ops !== 'all' && !(Array.isArray(ops) && ops.every((o) => typeof o === 'string'))) {
+            throw bad(where, `Defaults.${attr}: expected "all" or a list of op types after ${JSON.stringify(value)}, got ${JSON.stringify(ops)}`);
+          }
+          if (ops === 'all' && spec.length > 2) throw bad(where, `Defaults.${attr}: "all" cannot be combined with other pairs`);
+          pairs.push({ value, opTypes: ops as string[] | 'all' });
+        }
+        out.defaults[attr] = pairs;
+      }
+      continue;
+    }
+    const attrs: Record<string, ConfigValue> = {};
+    for (const [attr, v] of Object.entries(entry as Record<string, unknown>)) {
+      if (!isValue(v)) throw bad(where, `${key}.${attr}: ${JSON.stringify(v)} is not a number, string or list of numbers`);
+      attrs[attr] = v;
+    }
+    out.nodes[key] = attrs;
+  }
+  return out;
+}
+
+export function readFoldingConfig(file: string): FoldingConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new BrainsmithError('E_FOLDING_CONFIG', `cannot read folding config ${file}: ${errorMessage(e)}`, { kind: 'input', file, cause: e });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new BrainsmithError('E_FOLDING_CONFIG', `${file} is not valid JSON: ${errorMessage(e)}`, { kind: 'input', file, cause: e });
+  }
+  return parseFoldingConfig(json, file);
+}
+
+export interface ApplyConfigResult {
+  /** Nodes that got attributes from a per-node entry. */
+  applied: string[];
+  /** Config entries naming no node of the model. */
+  unmatched: string[];
+  /** Hardware nodes without a per-node entry. */
+  unconfigured: string[];
+  changed: boolean;
+}
+
+function sameValue(a: unknown, b: ConfigValue): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Applies Defaults (to hardware nodes of the listed op types, or all) and then per-node entries (by node
+ * name). When a registry is given, every parallelism value is checked to divide its kernel's dimension.
+ */
+export async function applyFoldingConfig(model: Model, config: FoldingConfig, reg?: Registry): Promise<ApplyConfigResult> {
+  const all = model.graph.nodeList();
+  const names = reportNames(all);
+  const used = new Set<string>();
+  const applied: string[] = [];
+  const unconfigured: string[] = [];
+  let changed = false;
+  const set = (node: (typeof all)[number], attr: string, v: ConfigValue): void => {
+    const cur = node.attributes.find((a) => a.name === attr);
+    if (cur && sameValue(decoded(cur), v)) return;
+    writeAttribute(node, attr, v);
+    changed = true;
+  };
+  for (const node of all) {
+    const kind = hwNodeKind(node);
+    const name = names.get(node)!;
+    // Defaults first, then the node's own entry; each attribute is written once with its final value.
+    const wanted = new Map<string, ConfigValue>();
+    if (kind) {
+      for (const [attr, pairs] of Object.entries(config.defaults)) {
+        const hit = pairs.find((p) => p.opTypes === 'all' || p.opTypes.includes(node.opType) || p.opTypes.includes(kind.kernel));
+        if (hit) wanted.set(attr, hit.value);
+      }
+    }
+    const entry = config.nodes[name];
+    if (entry) {
+      used.add(name);
+      applied.push(name);
+      for (const [attr, v] of Object.entries(entry)) wanted.set(attr, v);
+    } else if (kind) {
+      unconfigured.push(name);
+    }
+    for (const [attr, v] of wanted) set(node, attr, v);
+  }
+  if (reg) await checkLegalFolding(model, reg);
+  const unmatched = Object.keys(config.nodes).filter((k) => !used.has(k));
+  return { applied, unmatched, unconfigured, changed };
+}
+
+
+/** Every parallelism parameter of every hardware node divides its dimension (else an error naming the node). */
+export async function checkLegalFolding(model: Model, reg: Registry): Promise<void> {
+  const { nodes } = await kernelNodes(model, reg, { skipUnknown: true });
+  for (const kn of nodes) {
+    for (const [param, p] of Object.entries(parallelismOf(kn))) {
+      const v = kn.view.attrs[param];
+      if (typeof v !== 'number') continue;
+      if (!Number.isInteger(v) || v < 1 || p.size % v !== 0) {
+        throw new BrainsmithError('E_FOLDING', `node '${kn.name}': ${param}=${v} does not divide ${p.dimension}=${p.size} (legal values are its divisors)`, { kind: 'input' });
+      }
+    }
+  }
+}
+
+export type FinnFoldingJson = Record<string, Record<string, ConfigValue>>;
+
+/**
+ * The model's folding in FINN's format: `{"Defaults": {}, "<node>": {PE, SIMD, …}}`, per hardware node its
+ * kernel's parallelism parameters and the FINN folding attributes it has (defaults filled by its schema).
+ */
+export async function foldingConfigOf(model: Model, reg: Registry): Promise<FinnFoldingJson> {
+  const { nodes } = await kernelNodes(model, reg, { skipUnknown: true });
+  const out: FinnFoldingJson = { Defaults: {} };
+  for (const kn of nodes) {
+    const entry: Record<string, ConfigValue> = {};
+    const keys = [...Object.keys(parallelismOf(kn)), ...FOLDING_CONFIG_ATTRIBUTES.filter((a) => a !== 'PE' && a !== 'SIMD')];
+    for (const k of keys) {
+      const v = kn.view.attrs[k];
+      if (isValue(v)) entry[k] = v;
+    }
+    if (Object.keys(entry).length) out[kn.name] = entry;
+  }
+  return out;
+}
+
+/** FINN's layout: two-space indentation, trailing newline. */
+export function formatFoldingConfig(json: FinnFoldingJson): string {
+  return `${JSON.stringify(json, null, 2)}\n`;
+}

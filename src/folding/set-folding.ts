@@ -1,0 +1,111 @@
+/**
+ * SetFolding (finn-qonnx reference §2): for each node in graph order, reset its walked parameters to 1 and
+ * walk each one's divisors in ascending order, stopping at the first value whose cycles are below the
+ * target; a parameter with a width cost stops before its stream gets wider than the cap. When the
+ * slowest node still misses the target, a second pass re-folds every node against the cycles actually
+ * reached, so that the rest of the pipeline is balanced to the bottleneck instead of over-provisioned.
+ */
+import { BrainsmithError } from '../errors.js';
+import { divisors } from '../estimate/memory.js';
+import type { FoldableNode } from './foldable.js';
+
+export interface SetFoldingOptions {
+  /** Target cycles per frame: FINN's int((1e9/clock_ns)/target_fps). */
+  targetCycles: number;
+  /** Cap on width-costed parameters × their bits (FINN: mvau_wwidth_max, default 36). */
+  wwidthMax?: number;
+  /** Second pass at the achieved bottleneck cycles when the target is missed (default true). */
+  twoPassRelaxation?: boolean;
+}
+
+export interface FoldingResult {
+  /** Chosen values per node, in input order. */
+  values: Record<string, number>[];
+  cycles: number[];
+  maxCycles: number;
+  /** Name of the slowest node ('' when there are no nodes). */
+  bottleneck: string;
+  /** The target of the last pass (the achieved first-pass maximum after relaxation). */
+  targetCycles: number;
+  passes: 1 | 2;
+  /** Slowest node of the first pass, when a second pass ran. */
+  relaxedFrom?: { node: string; cycles: number };
+}
+
+export const DEFAULT_WWIDTH_MAX = 36;
+
+/** FINN's target cycles per frame for a throughput at a clock. */
+export function targetCyclesFor(targetFps: number, clockNs: number): number {
+  if (!(targetFps > 0) || !Number.isFinite(targetFps)) throw new BrainsmithError('E_USAGE', `target fps must be a positive number, got ${targetFps}`, { kind: 'usage' });
+  if (!(clockNs > 0) || !Number.isFinite(clockNs)) throw new BrainsmithError('E_USAGE', `clock period must be a positive number of ns, got ${clockNs}`, { kind: 'usage' });
+  return Math.floor(1e9 / clockNs / targetFps);
+}
+
+const divisorCache = new Map<number, number[]>();
+function divisorsOf(n: number): number[] {
+  let d = divisorCache.get(n);
+  if (!d) {
+    d = divisors(n);
+    divisorCache.set(n, d);
+  }
+  return d;
+}
+
+function foldNode(n: FoldableNode, values: Record<string, number>, target: number, cap: number): void {
+  for (const p of n.params) if (p.mode === 'walk') values[p.name] = 1;
+  for (const p of n.params) {
+    if (p.mode !== 'walk') continue;
+    for (const d of divisorsOf(p.size)) {
+      if (d > 1 && p.widthBits !== undefined && d * p.widthBits > cap) break;
+      values[p.name] = d;
+      if (n.cycles(values) < target) break;
+    }
+    if (n.cycles(values) < target) break;
+  }
+}
+
+function onePass(nodes: readonly FoldableNode[], target: number, cap: number): Record<string, number>[] {
+  const out = nodes.map((n) => ({ ...n.values }));
+  for (const [i, n] of nodes.entries()) {
+    const values = out[i]!;
+    foldNode(n, values, target, cap);
+    const prod = n.producer;
+    if (prod === undefined) continue;
+    for (const p of n.params) {
+      if (!p.drivesProducer) continue;
+      const follower = nodes[prod]!.params.find((q) => q.name === p.drivesProducer && q.mode === 'follow');
+      if (follower) out[prod]![follower.name] = values[p.name]!;
+    }
+  }
+  return out;
+}
+
+function summarize(nodes: readonly FoldableNode[], values: Record<string, number>[]): { cycles: number[]; max: number; at: string } {
+  const cycles = nodes.map((n, i) => n.cycles(values[i]!));
+  let max = 0;
+  let at = '';
+  for (const [i, c] of cycles.entries()) {
+    if (c > max || at === '') {
+      max = Math.max(max, c);
+      at = nodes[i]!.name;
+    }
+  }
+  return { cycles, max, at };
+}
+
+export function setFolding(nodes: readonly FoldableNode[], opts: SetFoldingOptions): FoldingResult {
+  const target = opts.targetCycles;
+  if (!(target > 0) || !Number.isFinite(target)) {
+    throw new BrainsmithError('E_USAGE', `target cycles per frame must be a positive number, got ${target} (is the target fps above the clock frequency?)`, { kind: 'usage' });
+  }
+  const cap = opts.wwidthMax ?? DEFAULT_WWIDTH_MAX;
+  let values = onePass(nodes, target, cap);
+  let s = summarize(nodes, values);
+  if ((opts.twoPassRelaxation ?? true) && s.max > target) {
+    const first = { node: s.at, cycles: s.max };
+    values = onePass(nodes, first.cycles, cap);
+    s = summarize(nodes, values);
+    return { values, cycles: s.cycles, maxCycles: s.max, bottleneck: s.at, targetCycles: first.cycles, passes: 2, relaxedFrom: first };
+  }
+  return { values, cycles: s.cycles, maxCycles: s.max, bottleneck: s.at, targetCycles: target, passes: 1 };
+}

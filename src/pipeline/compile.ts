@@ -1,0 +1,220 @@
+/**
+ * `brainsmith compile` without the CLI: blueprint → plan → run the stages on the model, writing the
+ * build folder (intermediate models, reports, compile.log, model.onnx) atomically, with optional
+ * verification after every stage.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { BrainsmithError } from '../errors.js';
+import { hostVersion } from '../plugins/host.js';
+import { loadModel } from '../onnx/load.js';
+import { saveModel } from '../onnx/save.js';
+import { assertGraphValid } from '../ir/verify.js';
+import { openRegistry, type Registry } from '../plugins/registry.js';
+import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
+import { STAGES } from '../plugins/schemas.js';
+import type { TensorValue } from '../tensor/tensor-value.js';
+import { loadBlueprint, DEFAULT_BLUEPRINT } from './blueprint-load.js';
+import { DEFAULT_TOLERANCE, type Tolerance } from './compare.js';
+import { BuildFolder, checkTarget } from './output-dir.js';
+import { checkRunOptions, opTypeHistogram, runPlan, type RunResult, type StageResult } from './pass-manager.js';
+import { buildPlan } from './plan.js';
+import type { Progress } from './progress.js';
+import { timeReport } from './reports.js';
+import { loadExecutor, Verifier, describeMismatch, type ExecuteFn, type VerificationReport } from './verification.js';
+import { bindInputs, modelInputs, randomInputs, type BoundInputs } from './verify-inputs.js';
+
+export interface CompileOptions {
+  model: string;
+  /** Build folder (default build/<model name>). */
+  output?: string;
+  /** Blueprint file or built-in name (default: the built-in default blueprint). */
+  config?: string;
+  stopAfter?: string;
+  startFrom?: string;
+  verify?: boolean;
+  /** .npy files, one per graph input (override the blueprint's verify.inputs). */
+  inputs?: string[];
+  expected?: string;
+  force?: boolean;
+  log: Logger;
+  progress?: Progress;
+  cwd?: string;
+  /** An already open registry (tests); otherwise one is opened for the working folder. */
+  registry?: Registry;
+  /** Fail when any plugin fails to load (--strict-plugins). */
+  strictPlugins?: boolean;
+  /** Called with the compile.log path once the build folder exists. */
+  attachLog?: (file: string) => void;
+  /** Reads an .npy (or .pb) tensor; needed for --input/--expected. */
+  readTensor?: (file: string) => Promise<TensorValue> | TensorValue;
+  /** The executor for --verify (default: src/exec/execute.ts). */
+  execute?: ExecuteFn;
+}
+
+export interface LeftAlone {
+  opType: string;
+  count: number;
+}
+
+export interface CompileSummary {
+  ok: true;
+  model: string;
+  output: string;
+  blueprint: string;
+  stages: { stage: string; ms: number; changed: boolean; transforms: number; partial: boolean; intermediate: string }[];
+  stoppedAfter?: string;
+  nodes: { before: number; after: number };
+  opTypes: Record<string, number>;
+  /** Op types of the input model that no transform changed. */
+  leftAlone: LeftAlone[];
+  kernelMapping: 'none' | 'ran';
+  verification?: { ok: boolean; stages: number; file: string; expected?: boolean };
+  ms: number;
+}
+
+export function defaultOutput(model: string, cwd: string): string {
+  return path.resolve(cwd, 'build', path.basename(model).replace(/\.onnx$/i, ''));
+}
+
+function toleranceOf(v: { rtol?: number; atol?: number; max_mismatch_fraction?: number }): Tolerance {
+  return {
+    rtol: v.rtol ?? DEFAULT_TOLERANCE.rtol,
+    atol: v.atol ?? DEFAULT_TOLERANCE.atol,
+    maxMismatchFraction: v.max_mismatch_fraction ?? DEFAULT_TOLERANCE.maxMismatchFraction,
+  };
+}
+
+function needReader(opts: CompileOptions): (f: string) => Promise<TensorValue> {
+  const r = opts.readTensor;
+  if (!r) throw new BrainsmithError('E_VERIFY_INPUT', 'reading .npy inputs is not available', { kind: 'work' });
+  return async (f) => await r(f);
+}
+
+export async function compile(opts: CompileOptions): Promise<CompileSummary> {
+  const t0 = performance.now();
+  const cwd = opts.cwd ?? process.cwd();
+  const log = opts.log;
+  const modelPath = path.resolve(cwd, opts.model);
+  const target = opts.output ? path.resolve(cwd, opts.output) : defaultOutput(modelPath, cwd);
+  if ((opts.expected || opts.inputs?.length) && !opts.verify) {
+    throw new BrainsmithError('E_USAGE', `${opts.expected ? '--expected' : '--input'} needs --verify`, { kind: 'usage' });
+  }
+  checkTarget(target, Boolean(opts.force));
+
+  const blueprint = loadBlueprint(opts.config ?? DEFAULT_BLUEPRINT, cwd);
+  let reg = opts.registry;
+  const ownRegistry = !reg;
+  if (!reg) {
+    reg = await openRegistry({ cwd, log, strict: opts.strictPlugins });
+    enableLifecycle(reg);
+  }
+  try {
+    const plan = await buildPlan(reg, blueprint);
+    checkRunOptions(plan, opts);
+    log.debug({ blueprint: blueprint.name, files: blueprint.files }, `blueprint ${blueprint.name}`);
+    const model = await loadModel(modelPath);
+    assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
+    const inputHistogram = opTypeHistogram(model);
+    const nodesBefore = model.graph.nodeCount;
+
+    const folder = new BuildFolder(target);
+    try {
+      opts.attachLog?.(folder.path('compile.log'));
+      let verifier: Verifier | undefined;
+      if (opts.verify) {
+        const exec = opts.execute ?? (await loadExecutor());
+        const specs = modelInputs(model);
+        const files = opts.inputs?.length ? opts.inputs.map((f) => path.resolve(cwd, f)) : blueprint.verify.inputs ?? [];
+        let inputs: BoundInputs;
+        if (files.length) {
+          const read = needReader(opts);
+          inputs = bindInputs(specs, await Promise.all(files.map(read)), files);
+        } else {
+          inputs = { inputs: randomInputs(specs, blueprint.verify.seed ?? 0, blueprint.verify.float_range ?? [-1, 1]), batch: 1 };
+        }
+        verifier = new Verifier({ reg, exec, inputs, sources: files.length ? files : specs.map(() => `random (seed ${blueprint.verify.seed ?? 0})`), tol: toleranceOf(blueprint.verify), log });
+        opts.progress?.note('verify: running the input model');
+        await verifier.reference(model);
+      }
+
+      const intermediates: string[] = [];
+      const run: RunResult = await runPlan(reg, plan, model, {
+        stopAfter: opts.stopAfter,
+        startFrom: opts.startFrom,
+        log,
+        hooks: {
+          progress: (p) => opts.progress?.update(p),
+          stageStart: (_stage, m) => verifier?.stageStart(m),
+          stageEnd: async (r: StageResult, m) => {
+            const rel = path.join('intermediate_models', `${String(STAGES.indexOf(r.stage) + 1).padStart(2, '0')}_${r.stage}.onnx`);
+            await saveModel(m, folder.path(rel));
+            intermediates.push(rel);
+            if (!verifier) return;
+            opts.progress?.note(`verify: ${r.stage}`);
+            const items = plan.stages.find((s) => s.stage === r.stage)!.items.slice(0, r.items.length);
+            const check = await verifier.checkStage(r.stage, m, items);
+            writeFileSync(folder.path('report', 'verification.json'), `${JSON.stringify(verifier.report, null, 2)}\n`);
+            if (!check.ok) {
+              const who = check.culprit ? `; first transform that changed the outputs: ${check.culprit.transform} (${check.culprit.origin}, ${check.culprit.detail})` : '; no single transform of the stage changed the outputs on replay';
+              throw new BrainsmithError('E_VERIFY_MISMATCH', `verification failed after stage ${r.stage}: ${describeMismatch(check.comparison)}${who}`, { kind: 'work', file: modelPath });
+            }
+            log.info({ stage: r.stage, ms: Math.round(check.ms) }, `verify: ${r.stage} outputs match the input model`);
+          },
+        },
+      });
+      opts.progress?.done();
+
+      let expectedOk: boolean | undefined;
+      if (verifier && opts.expected) {
+        const file = path.resolve(cwd, opts.expected);
+        expectedOk = await verifier.checkExpected(run.model, file, await needReader(opts)(file));
+        writeFileSync(folder.path('report', 'verification.json'), `${JSON.stringify(verifier.report, null, 2)}\n`);
+        if (!expectedOk) throw new BrainsmithError('E_VERIFY_EXPECTED', `the final model's output does not match ${file}: ${describeMismatch(verifier.report.expected!.comparison)}`, { kind: 'work', file });
+      }
+
+      await saveModel(run.model, folder.path('model.onnx'));
+      writeFileSync(folder.path('report', 'time_per_step.json'), `${JSON.stringify(timeReport(run), null, 2)}\n`);
+
+      const finalHist = opTypeHistogram(run.model);
+      const leftAlone = [...inputHistogram]
+        .filter(([op]) => !run.touchedOpTypes.has(op))
+        .map(([opType, count]) => ({ opType, count }));
+      const kernelMapping = run.stages.some((s) => s.stage === 'kernel_mapping' && s.items.length > 0) ? 'ran' : 'none';
+      if (leftAlone.length) {
+        const list = leftAlone.map((l) => `${l.opType} (${l.count})`).join(', ');
+        log.info(`left alone (no transform changed these op types): ${list}${kernelMapping === 'none' ? '; kernel mapping is not available yet, so no node was mapped to a hardware kernel' : ''}`);
+      }
+      const summary: CompileSummary = {
+        ok: true,
+        model: modelPath,
+        output: target,
+        blueprint: blueprint.name,
+        stages: run.stages.map((s) => ({ stage: s.stage, ms: round(s.ms), changed: s.changed, transforms: s.items.length, partial: s.partial, intermediate: intermediates[run.stages.indexOf(s)]! })),
+        ...(run.stoppedAfter ? { stoppedAfter: run.stoppedAfter } : {}),
+        nodes: { before: nodesBefore, after: run.model.graph.nodeCount },
+        opTypes: Object.fromEntries(finalHist),
+        leftAlone,
+        kernelMapping,
+        ...(verifier ? { verification: { ok: verifier.report.ok, stages: verifier.report.stages.length, file: 'report/verification.json', ...(expectedOk !== undefined ? { expected: expectedOk } : {}) } } : {}),
+        ms: round(performance.now() - t0),
+      };
+      writeFileSync(folder.path('report', 'compile_summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      folder.commit({ tool: 'brainsmith', version: hostVersion(), model: modelPath, blueprint: blueprint.name, finished: new Date().toISOString() });
+      return summary;
+    } catch (e) {
+      opts.progress?.done();
+      folder.discard();
+      throw e;
+    }
+  } finally {
+    if (ownRegistry) await closeRegistry(reg);
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+export type { VerificationReport };

@@ -1,0 +1,109 @@
+/**
+ * The build folder: written under a temporary name beside the target and renamed into place at the end,
+ * so a failed or interrupted compile never leaves a folder that looks complete. A finished build holds
+ * `.brainsmith-build.json`; an existing folder without it is only replaced with --force.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BrainsmithError } from '../errors.js';
+
+export const BUILD_MARKER = '.brainsmith-build.json';
+
+export interface BuildMarker {
+  tool: 'brainsmith';
+  version: string;
+  model: string;
+  blueprint: string;
+  finished: string;
+}
+
+/** True when `dir` is a folder written by a finished compile. */
+export function isBuildOutput(dir: string): boolean {
+  return existsSync(path.join(dir, BUILD_MARKER));
+}
+
+/** Refuses targets that would destroy something the compiler did not write. */
+export function checkTarget(target: string, force: boolean): void {
+  if (!existsSync(target)) return;
+  const st = statSync(target);
+  if (!st.isDirectory()) {
+    if (force) return;
+    throw new BrainsmithError('E_OUTPUT_EXISTS', `${target} exists and is a file, not a build folder; choose another -o or pass --force to replace it`, { kind: 'input', file: target });
+  }
+  if (force || isBuildOutput(target) || readdirSync(target).length === 0) return;
+  throw new BrainsmithError('E_OUTPUT_EXISTS', `${target} exists and is not a brainsmith build folder (no ${BUILD_MARKER}); choose another -o or pass --force to replace it`, { kind: 'input', file: target });
+}
+
+export class BuildFolder {
+  readonly target: string;
+  /** Where everything is written until commit(). */
+  readonly dir: string;
+  #done = false;
+  #createdParent: string | undefined;
+  readonly #onSignal: () => void;
+
+  constructor(target: string) {
+    this.target = path.resolve(target);
+    const parent = path.dirname(this.target);
+    // Remember the first folder we create, so that a discarded build removes it again.
+    this.#createdParent = mkdirSync(parent, { recursive: true });
+    const tag = `${process.pid}-${Date.now().toString(36)}`;
+    this.dir = path.join(parent, `.${path.basename(this.target)}.partial-${tag}`);
+    mkdirSync(this.dir);
+    // Interrupted (Ctrl-C, kill): remove the partial folder, then exit as the signal would have.
+    this.#onSignal = () => {
+      this.discard();
+      process.exit(130);
+    };
+    process.once('SIGINT', this.#onSignal);
+    process.once('SIGTERM', this.#onSignal);
+  }
+
+  path(...parts: string[]): string {
+    const p = path.join(this.dir, ...parts);
+    mkdirSync(path.dirname(p), { recursive: true });
+    return p;
+  }
+
+  #release(): void {
+    this.#done = true;
+    process.removeListener('SIGINT', this.#onSignal);
+    process.removeListener('SIGTERM', this.#onSignal);
+  }
+
+  /** Marks the build finished and moves it into place, replacing a previous build (or, with --force, anything). */
+  commit(marker: BuildMarker): void {
+    if (this.#done) return;
+    writeFileSync(path.join(this.dir, BUILD_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+    let old: string | undefined;
+    if (existsSync(this.target)) {
+      old = `${this.dir}.old`;
+      renameSync(this.target, old);
+    }
+    try {
+      renameSync(this.dir, this.target);
+    } catch (e) {
+      if (old) renameSync(old, this.target);
+      throw new BrainsmithError('E_OUTPUT_MOVE', `cannot move the build into ${this.target}: ${(e as Error).message}`, { kind: 'work', file: this.target, cause: e });
+    } finally {
+      this.#release();
+    }
+    if (old) rmSync(old, { recursive: true, force: true });
+  }
+
+  /** Removes the partial folder (failure or interruption). */
+  discard(): void {
+    if (this.#done) return;
+    this.#release();
+    rmSync(this.dir, { recursive: true, force: true });
+    if (this.#createdParent) {
+      // Only folders this build created, and only while they are still empty.
+      let d = path.dirname(this.dir);
+      const stop = path.dirname(this.#createdParent);
+      while (d !== stop && readdirSync(d).length === 0) {
+        rmSync(d, { recursive: true });
+        d = path.dirname(d);
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Turns a blueprint into a plan: step edits applied, every name resolved through the registry and every
+ * option set validated, all before anything runs. Errors name the blueprint file and the path in it.
+ */
+import { z } from 'zod';
+import { BrainsmithError, errorMessage } from '../errors.js';
+import type { ComponentEntry } from '../plugins/entry.js';
+import type { Registry } from '../plugins/registry.js';
+import { STAGES, type Stage } from '../plugins/schemas.js';
+import type { TransformDeclaration } from '../plugins/types.js';
+import { validateOptions } from '../plugins/runtime.js';
+import type { Blueprint, StageEntry } from './blueprint-schema.js';
+
+/** Applications allowed for `repeat: true` before a transform that keeps changing the model is an error. */
+export const DEFAULT_FIXPOINT_LIMIT = 50;
+
+export interface PlanItem {
+  kind: 'transform' | 'step';
+  entry: ComponentEntry;
+  options: Record<string, unknown>;
+  /** Maximum applications; 1 = run once. */
+  maxRuns: number;
+  /** Repeat until the transform reports no change (error if still changing after maxRuns). */
+  fixpoint: boolean;
+  /** `file: stages.topology[3]`, for messages. */
+  origin: string;
+}
+
+export interface StagePlan {
+  stage: Stage;
+  items: PlanItem[];
+}
+
+export interface Plan {
+  blueprint: Blueprint;
+  stages: StagePlan[];
+}
+
+interface Draft {
+  kind: 'transform' | 'step';
+  name: string;
+  options: Record<string, unknown>;
+  repeat: boolean | number | undefined;
+  file: string;
+  path: string;
+}
+
+function draftOf(e: StageEntry): Draft {
+  const r = e.ref;
+  if (typeof r === 'string') return { kind: 'transform', name: r, options: {}, repeat: undefined, file: e.file, path: e.path };
+  return { kind: 'transform', name: r.name, options: r.options ?? {}, repeat: r.repeat, file: e.file, path: e.path };
+}
+
+function where(file: string, p: string): string {
+  return `${file}: ${p}`;
+}
+
+/** Resolves a name as the user wrote it, with the table's suggestions, and a hint when it is another kind. */
+function resolve(reg: Registry, kind: 'transform' | 'step', name: string, at: string): ComponentEntry {
+  const table = kind === 'transform' ? reg.transforms : reg.steps;
+  const hit = table.tryGet(name);
+  if (hit) return hit;
+  const other = reg.lookupAny(name).find((e) => e.kind !== kind);
+  if (other) {
+    const hint = other.kind === 'step' ? " (it is a step: insert it under steps: with before/after/replace)" : ` (it is a ${other.kind})`;
+    throw new BrainsmithError('E_PLUGIN_NOT_FOUND', `${at}: '${name}' is not a ${kind}${hint}`, { kind: 'input' });
+  }
+  try {
+    table.get(name);
+  } catch (e) {
+    throw new BrainsmithError('E_PLUGIN_NOT_FOUND', `${at}: ${errorMessage(e)}`, { kind: 'input', cause: e });
+  }
+  throw new Error('unreachable');
+}
+
+function sameComponent(reg: Registry, written: string, entry: ComponentEntry): boolean {
+  return written === entry.name || written === entry.qualifiedName || reg.transforms.tryGet(written) === entry;
+}
+
+/** Applies `steps:` edits to the per-stage drafts. Insertions go next to the first occurrence; remove drops all. */
+function applyEdits(reg: Registry, bp: Blueprint, drafts: Record<Stage, Draft[]>): void {
+  for (const { edit, file, path } of bp.steps) {
+    const targetName = 'remove' in edit ? edit.remove : 'before' in edit ? edit.before : 'after' in edit ? edit.after : edit.replace;
+    const key = 'remove' in edit ? 'remove' : 'before' in edit ? 'before' : 'after' in edit ? 'after' : 'replace';
+    const at = where(file, `${path}.${key}`);
+    const target = resolve(reg, 'transform', targetName, at);
+    let found = false;
+    for (const stage of STAGES) {
+      const list = drafts[stage];
+      if ('remove' in edit) {
+        const kept = list.filter((d) => !(d.kind === 'transform' && sameComponent(reg, d.name, target)));
+        if (kept.length !== list.length) found = true;
+        drafts[stage] = kept;
+        continue;
+      }
+      if (found) continue;
+      const i = list.findIndex((d) => d.kind === 'transform' && sameComponent(reg, d.name, target));
+      if (i < 0) continue;
+      found = true;
+      const step: Draft = { kind: 'step', name: edit.step, options: edit.options ?? {}, repeat: undefined, file, path: `${path}.step` };
+      if ('before' in edit) list.splice(i, 0, step);
+      else if ('after' in edit) list.splice(i + 1, 0, step);
+      else list.splice(i, 1, step);
+    }
+    // An inherited edit whose transform the child's stage lists dropped no longer applies.
+    if (!found && file !== bp.files[0]) continue;
+    if (!found) {
+      throw new BrainsmithError('E_BLUEPRINT_INVALID', `${at}: transform '${targetName}' is not in any stage of blueprint '${bp.name}'`, { kind: 'input', file });
+    }
+  }
+}
+
+/** Validates options like the runtime does, but reports the path in the blueprint (`…options.tol`). */
+function checkOptions(entry: ComponentEntry, schema: z.ZodType | undefined, options: Record<string, unknown>, file: string, p: string): void {
+  const at = `${p}.options`;
+  if (schema instanceof z.ZodObject) {
+    const known = Object.keys(schema.shape);
+    const unknown = Object.keys(options).filter((k) => !known.includes(k));
+    if (unknown.length) {
+      throw new BrainsmithError('E_PLUGIN_OPTIONS', `${where(file, `${at}.${unknown[0]}`)}: unknown option of ${entry.kind} ${entry.qualifiedName} (known: ${known.join(', ') || 'none'})`, { kind: 'input', file });
+    }
+    const r = schema.safeParse(options);
+    if (!r.success) {
+      const i = r.error.issues[0]!;
+      const msg = i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message;
+      throw new BrainsmithError('E_PLUGIN_OPTIONS', `${where(file, `${at}${pathSuffix(i.path)}`)}: ${msg}`, { kind: 'input', file });
+    }
+  }
+}
+
+function pathSuffix(p: readonly PropertyKey[]): string {
+  return p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
+}
+
+/** Resolves and validates everything; imports each component once (that is how options are checked). */
+export async function buildPlan(reg: Registry, bp: Blueprint): Promise<Plan> {
+  const drafts = Object.fromEntries(STAGES.map((s) => [s, bp.stages[s].map(draftOf)])) as Record<Stage, Draft[]>;
+  applyEdits(reg, bp, drafts);
+  const stages: StagePlan[] = [];
+  for (const stage of STAGES) {
+    const items: PlanItem[] = [];
+    for (const d of drafts[stage]) {
+      const entry = resolve(reg, d.kind, d.name, where(d.file, d.path));
+      const declared = await entry.load();
+      const schema = (declared.declaration as { options?: z.ZodType }).options;
+      checkOptions(entry, schema, d.options, d.file, d.path);
+      try {
+        validateOptions(entry, declared, d.options);
+      } catch (e) {
+        throw new BrainsmithError('E_PLUGIN_OPTIONS', `${where(d.file, `${d.path}.options`)}: ${errorMessage(e)}`, { kind: 'input', file: d.file });
+      }
+      const tags = (declared.declaration as TransformDeclaration).tags ?? [];
+      const repeat = d.repeat ?? (tags.includes('fixpoint') ? true : undefined);
+      const fixpoint = repeat !== undefined && repeat !== false;
+      const maxRuns = typeof repeat === 'number' ? repeat : fixpoint ? DEFAULT_FIXPOINT_LIMIT : 1;
+      items.push({ kind: d.kind, entry, options: d.options, maxRuns, fixpoint, origin: where(d.file, d.path) });
+    }
+    stages.push({ stage, items });
+  }
+  return { blueprint: bp, stages };
+}
+
+/** What `--stop-after` names: a stage, or a transform/step of the plan (its first occurrence). */
+export type StopPoint = { stage: Stage } | { stage: Stage; index: number; name: string };

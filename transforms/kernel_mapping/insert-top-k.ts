@@ -1,0 +1,39 @@
+import { defineTransform, ElemType, makeNode, makeTensor, makeValueInfo, tensorToProto } from '../../src/index.js';
+import { z } from 'zod';
+import { attributesOf, staticShape } from './_lib/hw-node.js';
+
+const options = z.strictObject({ k: z.number().int().min(1).default(1) });
+
+/**
+ * Classifier head as FINN's InsertTopK: a float graph output of shape [N, classes] is replaced by the indices
+ * of its k largest values (INT64 [N, k]). This changes the model's outputs (logits → labels), so it is opt-in;
+ * AbsorbScalarMulAddIntoTopK and InferLabelSelectLayer then fold the scale and map the TopK to LabelSelect.
+ */
+export default defineTransform({
+  name: 'InsertTopK',
+  stage: 'kernel_mapping',
+  description: 'Replace a [N, classes] output by its top-k indices (opt-in: changes outputs)',
+  options,
+  apply(model, ctx) {
+    const graph = model.graph;
+    let changed = false;
+    for (const out of graph.outputNames()) {
+      const shape = staticShape(graph, out);
+      const p = graph.producer(out);
+      if (!shape || shape.length !== 2 || !p || p.opType === 'TopK' || graph.getElemType(out) !== ElemType.FLOAT) continue;
+      const k = Math.min(ctx.options.k, shape[1]!);
+      const logits = graph.uniqueTensorName(`${out}_logits`);
+      const kName = graph.uniqueTensorName(`${out}_k`);
+      const values = graph.uniqueTensorName(`${out}_values`);
+      graph.renameTensor(out, logits);
+      graph.setShape(logits, shape, ElemType.FLOAT);
+      graph.setInitializer(tensorToProto(makeTensor(ElemType.INT64, [1], BigInt64Array.from([BigInt(k)])), kName));
+      graph.addNode(makeNode({ opType: 'TopK', inputs: [logits, kName], outputs: [values, out], name: `TopK_${out}`, attributes: attributesOf({ axis: -1, largest: 1, sorted: 1 }) }));
+      graph.removeOutput(logits);
+      graph.addOutput(makeValueInfo(out, ElemType.INT64, [shape[0]!, k]));
+      graph.setDatatypeName(out, 'INT64');
+      changed = true;
+    }
+    return changed;
+  },
+});
