@@ -1,15 +1,15 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync, existsSync, readdirSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { projectFixtures, repoRoot, shared, skipNoShared } from '../helpers/paths.js';
 import { loadModel } from '../../src/onnx/load.js';
 import { saveModel } from '../../src/onnx/save.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const fixture = path.join(projectFixtures, 'tfc-mlp-w2a2.onnx');
-const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'bs-cli-'));
+const tmp = (): string => tempDir('bs-cli-');
 
 /** An error is one line on stderr that starts with `brainsmith: error:` and carries no stack trace. */
 function assertOneLineError(r: ReturnType<typeof runCli>, code: number, mentions: string): void {

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { shared, skipNoShared } from '../helpers/paths.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const cybsec = () => shared('finn', 'cybsec_PE_SIMD.onnx');
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'bs-est-'));
+const tmp = () => tempDir('bs-est-');
 const read = (dir: string, f: string) => JSON.parse(readFileSync(path.join(dir, 'report', f), 'utf8'));
 
 test('estimate cybsec_PE_SIMD at 10 ns reproduces the reference figures', { skip: skipNoShared }, () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { bindInputs, executeBatched } from '../../src/exec/bind-inputs.js';
@@ -10,8 +9,9 @@ import { loadModel } from '../../src/onnx/load.js';
 import { ElemType } from '../../src/tensor/element-type.js';
 import { runCli } from '../helpers/cli.js';
 import { shared, skipNoShared } from '../helpers/paths.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'bs-exec-'));
+const tmp = tempDir('bs-exec-');
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const tfc = shared('finn', 'tfc_w1a1');
 

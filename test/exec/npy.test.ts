@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { decodeNpy, encodeNpy, readNpy, writeNpy } from '../../src/exec/npy.js';
@@ -8,8 +7,9 @@ import { readTensorPb, writeTensorPb } from '../../src/exec/pb.js';
 import { ElemType } from '../../src/tensor/element-type.js';
 import type { TensorValue } from '../../src/tensor/tensor-value.js';
 import { shared, skipNoShared } from '../helpers/paths.js';
+import { tempDir } from '../helpers/tmp.js';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'bs-npy-'));
+const tmp = tempDir('bs-npy-');
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A .npy file as numpy lays it out: magic, version, header length, header dict, data. */

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadModel } from '../../src/onnx/load.js';
 import { saveModel } from '../../src/onnx/save.js';
@@ -12,6 +11,7 @@ import { getString } from '../../src/ir/attributes.js';
 import { classifyNodeDomain } from '../../src/ir/domains.js';
 import { shared, skipNoShared, hasShared } from '../helpers/paths.js';
 import { indexConsistency } from './support.js';
+import { tempDir } from '../helpers/tmp.js';
 
 function fixtureFiles(): string[] {
   if (!hasShared) return [];
@@ -81,7 +81,7 @@ test('a modify-then-revert edit writes back a graph that encodes to the same byt
   assertGraphValid(model.graph, 'revert');
 
   // The saved file loads back into a valid, equal graph.
-  const dir = mkdtempSync(path.join(tmpdir(), 'bs-ir-'));
+  const dir = tempDir('bs-ir-');
   try {
     const out = path.join(dir, 'model.onnx');
     await saveModel(model, out);
@@ -102,7 +102,7 @@ test('an edited real model saves and reloads with the edit', { skip: skipNoShare
   g.renameTensor(out, 'renamed_output');
   g.setDatatypeName('renamed_output', 'FLOAT32');
   assertGraphValid(g, 'rename');
-  const dir = mkdtempSync(path.join(tmpdir(), 'bs-ir-'));
+  const dir = tempDir('bs-ir-');
   try {
     const file = path.join(dir, 'edited.onnx');
     await saveModel(model, file);

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { tempDir } from '../helpers/tmp.js';
 
 /** A temp project folder and a temp HOME; `write` creates files (and folders) under the project. */
 export function tempProject(): { dir: string; home: string; write: (rel: string, text: string) => string } {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'bs-plugins-'));
+  const root = tempDir('bs-plugins-');
   const dir = path.join(root, 'proj');
   const home = path.join(root, 'home');
   mkdirSync(dir, { recursive: true });

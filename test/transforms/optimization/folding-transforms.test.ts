@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { applyTransform, getInt, loadModel, type Model } from '../../../src/index.js';
 import { checkLegalFolding, foldingConfigOf, formatFoldingConfig, parseFoldingConfig, applyFoldingConfig, readFoldingConfig, targetCyclesFor } from '../../../src/folding/index.js';
 import { estimateModel, resolveTarget } from '../../../src/estimate/index.js';
 import { shared, skipNoShared } from '../../helpers/paths.js';
 import { harness, messages } from './support.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 const cybsec = (): Promise<Model> => loadModel(shared('finn', 'cybsec_PE_SIMD.onnx'));
-const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'bs-fold-'));
+const tmp = (): string => tempDir('bs-fold-');
 const mvauNames = ['MVAU_hls_0', 'MVAU_hls_1', 'MVAU_hls_2', 'MVAU_hls_3'];
 
 function folding(m: Model): Array<[number, number]> {

@@ -1,5 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -7,6 +6,7 @@ import { pino } from 'pino';
 import { openRegistry, type Registry } from '../../../src/index.js';
 import { provideRegistry } from '../../../src/folding/index.js';
 import { repoRoot } from '../../helpers/paths.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 export interface LogLine {
   level: number;
@@ -21,7 +21,7 @@ export interface Harness {
 
 /** The built-in plugins plus optional project plugin files, with the registry service and a log to read. */
 export async function harness(projectPlugins: Record<string, string> = {}): Promise<Harness> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bs-opt-'));
+  const dir = tempDir('bs-opt-');
   const proj = path.join(dir, 'proj');
   mkdirSync(path.join(proj, 'brainsmith_plugins'), { recursive: true });
   mkdirSync(path.join(dir, 'home'));
