@@ -11,6 +11,12 @@ import { diag, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
 import type { ComponentEntry, PluginRecord } from './entry.js';
 import { openRegistry, type OpenRegistryOptions, type Registry } from './registry.js';
 import { applyTransform, closeRegistry, enableLifecycle } from './runtime.js';
+import type { Model } from '../ir/model.js';
+import type { TensorMap } from '../exec/types.js';
+import type { TensorValue } from '../tensor/tensor-value.js';
+
+/** Fixed, so `plugins check` gives the same verdict on every run. */
+const EXAMPLE_SEED = 1;
 
 export interface CheckOptions extends Omit<OpenRegistryOptions, 'cache' | 'strict'> {
   /** Files, folders or component names; empty means every non-built-in plugin. */
@@ -82,19 +88,49 @@ function capabilityDiagnostics(reg: Registry, p: PluginRecord): Diagnostic[] {
   return out;
 }
 
+/** The graph outputs of `model` on `inputs`, or the reason it could not run (e.g. an op with no implementation). */
+async function runExample(model: Model, inputs: TensorMap): Promise<[string, TensorValue][] | string> {
+  const { executeModel } = await import('../exec/execute.js');
+  try {
+    const r = await executeModel(model, inputs, { fallback: 'none' });
+    return [...r.outputs];
+  } catch (err) {
+    return errorMessage(err);
+  }
+}
+
+/**
+ * Applies the transform to each example model: it must load, leave a valid graph, change nothing on a second
+ * application, and keep the outputs on seeded random inputs (when the example can be executed natively).
+ */
 async function exampleDiagnostics(reg: Registry, e: ComponentEntry): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
-  const fail = (msg: string): void => void out.push(diag('E_EXAMPLE_FAILED', `${e.qualifiedName}: ${msg}`, { plugin: e.plugin.id, file: e.file, line: e.meta.line }));
+  const where = { plugin: e.plugin.id, file: e.file, line: e.meta.line };
+  const fail = (msg: string): void => void out.push(diag('E_EXAMPLE_FAILED', `${e.qualifiedName}: ${msg}`, where));
   const { loadModel } = await import('../onnx/load.js');
   const { assertGraphValid } = await import('../ir/verify.js');
+  const { modelInputs, randomInputs } = await import('../pipeline/verify-inputs.js');
+  const { compareOutputs, describeMismatch, DEFAULT_TOLERANCE } = await import('../pipeline/compare.js');
   for (const ex of e.meta.examples ?? []) {
     const file = path.resolve(path.dirname(e.file), ex);
     try {
       const model = await loadModel(file);
+      const inputs = randomInputs(modelInputs(model), EXAMPLE_SEED, [-1, 1]);
+      const before = await runExample(model, inputs);
       await applyTransform(reg, e, model);
       assertGraphValid(model.graph, `after ${e.qualifiedName} on ${ex}`);
       const again = await applyTransform(reg, e, model);
       if (again.changed) fail(`example ${ex}: a second application changed the model again (not idempotent)`);
+      if (typeof before === 'string') {
+        out.push(diag('W_EXAMPLE_NOT_EXECUTED', `${e.qualifiedName}: example ${ex}: outputs not compared, the model does not execute natively: ${before}`, where));
+        continue;
+      }
+      const after = await runExample(model, inputs);
+      if (typeof after === 'string') fail(`example ${ex}: the transformed model no longer executes: ${after}`);
+      else {
+        const cmp = compareOutputs(before, after.map(([, t]) => t), DEFAULT_TOLERANCE);
+        if (!cmp.ok) fail(`example ${ex}: the transform changed the outputs: ${describeMismatch(cmp)}`);
+      }
     } catch (err) {
       fail(`example ${ex}: ${errorMessage(err)}`);
     }

@@ -72,7 +72,7 @@ test('W_BACKEND_UNKNOWN_KERNEL: a backend of a kernel nobody declares', async ()
   assert.equal(report.errors, 0);
 });
 
-test('check runs transform examples: apply, verify, second application; broken ones are reported', { skip: skipNoShared }, async () => {
+test('check runs transform examples: apply, verify, second application, unchanged outputs; broken ones are reported', { skip: skipNoShared }, async () => {
   const p = tempProject();
   const model = shared('qonnx', 'eltwise_chanlast_testcase.onnx');
   const t = (name: string, body: string, examples = [model]) =>
@@ -83,6 +83,10 @@ test('check runs transform examples: apply, verify, second application; broken o
   p.write('brainsmith_plugins/throws.ts', t('Throws', `throw new Error('cannot rewrite');`));
   p.write('brainsmith_plugins/breaks.ts', t('Breaks', `const first = [...model.graph.nodes()][0]; model.graph.removeNode(first); return true;`));
   p.write('brainsmith_plugins/nofile.ts', t('NoFile', `return false;`, ['missing.onnx']));
+  // Valid graph and idempotent, but it negates the output: only the outputs comparison can catch it.
+  p.write('brainsmith_plugins/negates.ts', t('NegatesOutput', `const g = model.graph; if (g.nodesByOpType('Neg').length) return false;
+    const out = g.outputNames()[0]; const tmp = g.uniqueTensorName('pre_neg'); const prod = g.producer(out);
+    g.setOutput(prod, prod.outputs.indexOf(out), tmp); g.addNode({ op_type: 'Neg', input: [tmp], output: [out] }); return true;`));
   const report = await checkPlugins({ cwd: p.dir, projectDir: p.dir, home: p.home, ...noBuiltins });
   const failed = report.diagnostics.filter((d) => d.code === 'E_EXAMPLE_FAILED');
   const msg = (name: string) => failed.filter((d) => d.message.startsWith(`project:${name}:`)).map((d) => d.message);
@@ -91,7 +95,9 @@ test('check runs transform examples: apply, verify, second application; broken o
   assert.match(msg('Throws')[0] ?? '', /cannot rewrite/);
   assert.equal(msg('Breaks').length, 1, 'the verifier catches a broken graph');
   assert.match(msg('NoFile')[0] ?? '', /missing\.onnx/);
-  assert.equal(failed.length, 4);
+  assert.match(msg('NegatesOutput')[0] ?? '', /changed the outputs: .*differ/);
+  assert.equal(failed.length, 5);
+  assert.deepEqual(report.diagnostics.filter((d) => d.code === 'W_EXAMPLE_NOT_EXECUTED'), [], 'the example executes natively');
   assert.equal(failed.find((d) => d.message.startsWith('project:Throws'))!.file, path.join(p.dir, 'brainsmith_plugins/throws.ts'));
 });
 
