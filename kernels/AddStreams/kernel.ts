@@ -33,6 +33,13 @@ export default defineKernel({
   attributeSchema: addStreamsAttributes,
   // PE folds NumChannels; cycles = prod(numInputVectors)·C/PE; output shape = input shape.
   ...channelStreamHooks(attrs),
+  /** in = PE·bits of each input, out = PE·bits of the sum type. */
+  streamWidths(node) {
+    const a = attrs(node);
+    const [t0, t1] = inputTypes(a, node.name).map(datatype) as [ReturnType<typeof datatype>, ReturnType<typeof datatype>];
+    const out = smallestDataType(t0.min() + t1.min(), t0.max() + t1.max());
+    return { inputs: [a.PE * t0.bitwidth(), a.PE * t1.bitwidth()], outputs: [a.PE * out.bitwidth()] };
+  },
   /** The smallest type holding every sum: [min0 + min1, max0 + max1]. */
   inferDatatypes(node) {
     const [t0, t1] = inputTypes(attrs(node), node.name).map(datatype) as [ReturnType<typeof datatype>, ReturnType<typeof datatype>];

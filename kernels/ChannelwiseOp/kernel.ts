@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
-import { channelStreamHooks, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
+import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const channelwiseOpAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -35,6 +35,11 @@ export default defineKernel({
   attributeSchema: channelwiseOpAttributes,
   // PE folds NumChannels; cycles = prod(numInputVectors)·C/PE; output shape = input shape.
   ...channelStreamHooks(attrs),
+  /** in = PE·A (the parameters are a constant), out = PE·B. */
+  streamWidths(node) {
+    const a = attrs(node);
+    return { inputs: [a.PE * datatype(a.inputDataType).bitwidth()], outputs: [a.PE * datatype(a.outputDataType).bitwidth()] };
+  },
   inferDatatypes(node) {
     return [attrs(node).outputDataType];
   },

@@ -1,5 +1,5 @@
 import { defineKernel, BrainsmithError } from '../../src/index.js';
-import { floatTensor, numbers, specializedLanguage } from '../../src/estimate/index.js';
+import { datatype, floatTensor, numbers, specializedLanguage } from '../../src/estimate/index.js';
 import { convOut, hlsCycles, rtlCycles, swg, swgAttributes } from './_model.js';
 
 export default defineKernel({
@@ -8,9 +8,26 @@ export default defineKernel({
   description: 'Sliding window generator: Im2Col of an NHWC stream (no padding; FMPadding precedes it)',
   inferFrom: ['Im2Col'],
   attributeSchema: swgAttributes,
-  /** SIMD divides IFMChannels; parallel_window (0/1, rtl) needs SIMD = IFMChannels. */
+  /**
+   * SIMD divides IFMChannels; parallel_window (0/1, rtl) needs SIMD = IFMChannels. A depthwise SWG is not
+   * walked: it follows the VVAU/Pool it feeds (their PE), and an rtl one gets parallel_window=1 when its
+   * consumer's SIMD is > 1 (a VVAU reading several window positions per cycle), else 0. A non-depthwise rtl SWG still over target at max SIMD gets parallel_window=1 (FINN's
+   * SetFolding).
+   */
   parallelism(node) {
-    return { SIMD: { dimension: 'IFMChannels', size: swg(node).IFMChannels } };
+    const a = swg(node);
+    const rtl = specializedLanguage(node) === 'rtl';
+    const simd = { dimension: 'IFMChannels', size: a.IFMChannels };
+    if (a.depthwise === 1) return { SIMD: { ...simd, fold: 'follow' as const, ...(rtl ? { followSwitch: { attribute: 'parallel_window', whenConsumer: 'SIMD' } } : {}) } };
+    return { SIMD: { ...simd, ...(rtl ? { overTargetSwitch: 'parallel_window' } : {}) } };
+  },
+  /** in = SIMD·A; out = the same, or a whole window (SIMD·kh·kw elements) per cycle with parallel_window. */
+  streamWidths(node) {
+    const a = swg(node);
+    const inW = a.SIMD * datatype(a.inputDataType).bitwidth();
+    const perOut = a.SIMD * datatype(a.outputDataType).bitwidth();
+    const window = a.parallel_window === 1 ? a.ConvKernelDim[0]! * a.ConvKernelDim[1]! : 1;
+    return { inputs: [inW], outputs: [perOut * window] };
   },
   /** The rtl formula for an `_rtl` node, the hls one otherwise (an unspecialized node estimates as hls). */
   cycles(node) {

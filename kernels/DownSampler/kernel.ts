@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
-import { datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const downSamplerAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -39,6 +39,12 @@ export default defineKernel({
   attributeSchema: downSamplerAttributes,
   parallelism(node) {
     return { SIMD: { dimension: 'NumChannels', size: attrs(node).NumChannels } };
+  },
+  /** in = out = SIMD·bits. */
+  streamWidths(node) {
+    const a = attrs(node);
+    const w = a.SIMD * datatype(a.inputDataType).bitwidth();
+    return { inputs: [w], outputs: [w] };
   },
   /** cycles = C/SIMD·batch·ImgDim² (2D) or ·ImgDim (1D). */
   cycles(node) {

@@ -1,5 +1,5 @@
 import { defineKernel, z } from '../../src/index.js';
-import { channelStreamHooks, channelStreamShape, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
+import { channelStreamHooks, channelStreamShape, datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const duplicateStreamsAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -24,6 +24,12 @@ export default defineKernel({
   attributeSchema: duplicateStreamsAttributes,
   // PE folds NumChannels; cycles = prod(numInputVectors)·C/PE.
   ...channelStreamHooks(attrs),
+  /** PE·bits in, and the same on every output. */
+  streamWidths(node) {
+    const a = attrs(node);
+    const w = a.PE * datatype(a.inputDataType).bitwidth();
+    return { inputs: [w], outputs: Array.from({ length: a.NumOutputStreams }, () => w) };
+  },
   /** One copy of the input stream per output. */
   inferShapes(node) {
     const a = attrs(node);

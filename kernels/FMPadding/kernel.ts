@@ -1,5 +1,5 @@
 import { defineKernel, BrainsmithError } from '../../src/index.js';
-import { floatTensor, numbers } from '../../src/estimate/index.js';
+import { datatype, floatTensor, numbers } from '../../src/estimate/index.js';
 import { batchOf, fmpadding, fmpaddingAttributes, outDims } from './_model.js';
 
 export default defineKernel({
@@ -9,6 +9,12 @@ export default defineKernel({
   attributeSchema: fmpaddingAttributes,
   parallelism(node) {
     return { SIMD: { dimension: 'NumChannels', size: fmpadding(node).NumChannels } };
+  },
+  /** in = out = SIMD·bits. */
+  streamWidths(node) {
+    const a = fmpadding(node);
+    const w = a.SIMD * datatype(a.inputDataType).bitwidth();
+    return { inputs: [w], outputs: [w] };
   },
   /** cycles = (C/SIMD)·numInputVectors·(H+padT+padB)·(W+padL+padR). */
   cycles(node) {

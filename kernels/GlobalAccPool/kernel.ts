@@ -31,6 +31,13 @@ export default defineKernel({
   parallelism(node) {
     return { PE: { dimension: 'NumChannels', size: attrs(node).NumChannels } };
   },
+  /** in = PE·A, out = PE·bits of the sum type. */
+  streamWidths(node) {
+    const a = attrs(node);
+    const t = datatype(a.inputDataType);
+    const out = smallestDataType(t.min() * pixels(a), t.max() * pixels(a));
+    return { inputs: [a.PE * t.bitwidth()], outputs: [a.PE * out.bitwidth()] };
+  },
   /** cycles = prod(folded input without the PE axis) + C/PE = prod(numInputVectors)·C/PE + C/PE. */
   cycles(node) {
     const a = attrs(node);

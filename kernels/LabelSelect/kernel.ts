@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError, ElemType, makeTensor, smallestDataType } from '../../src/index.js';
-import { datatypeName, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const labelSelectAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -26,6 +26,12 @@ export default defineKernel({
   attributeSchema: labelSelectAttributes,
   parallelism(node) {
     return { PE: { dimension: 'Labels', size: attrs(node).Labels } };
+  },
+  /** in = PE·A; out = one label index per cycle. */
+  streamWidths(node) {
+    const a = attrs(node);
+    const out = a.outputDataType ? datatype(a.outputDataType) : smallestDataType(0, a.Labels - 1);
+    return { inputs: [a.PE * datatype(a.inputDataType).bitwidth()], outputs: [out.bitwidth()] };
   },
   /** cycles = Labels/PE. */
   cycles(node) {

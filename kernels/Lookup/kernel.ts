@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
-import { datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const lookupAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -23,6 +23,12 @@ export default defineKernel({
   attributeSchema: lookupAttributes,
   parallelism() {
     return {};
+  },
+  /** in = one index per cycle; out = one embedding per cycle (ext_mem_width bits with external memory). */
+  streamWidths(node) {
+    const a = attrs(node);
+    const out = a.mem_mode === 'external' ? a.ext_mem_width : a.EmbeddingDim * datatype(a.EmbeddingType).bitwidth();
+    return { inputs: [datatype(a.InputType).bitwidth()], outputs: [out] };
   },
   /** cycles = prod(InputShape): one index per cycle. */
   cycles(node) {

@@ -111,3 +111,18 @@ export function rtlPossible(node: KernelNodeView, a: MvauAttrs): boolean {
   if ((node.target?.dspFamily ?? 'DSP48E2') === 'DSP48E1' && !narrowRangeWeights(node, a)) return false;
   return true;
 }
+
+/**
+ * The leading (vector) axes of an MVAU input: its own when the last axis is MW; otherwise, when the total
+ * size is prod(numInputVectors)·MW (a CNV→FC transition whose Flatten was removed, e.g. [1,3,3,36] with
+ * MW = 324), numInputVectors, with the batch axis taken from the input when it holds N such frames.
+ * Undefined when neither fits.
+ */
+export function inputVectors(dims: readonly number[], a: MvauAttrs): number[] | undefined {
+  if (dims.length > 0 && dims[dims.length - 1] === a.MW) return dims.slice(0, -1);
+  const total = dims.reduce((p, v) => p * v, 1);
+  if (total === prod(a.numInputVectors) * a.MW) return [...a.numInputVectors];
+  const n = dims[0];
+  const perFrame = prod(a.numInputVectors.slice(1)) * a.MW;
+  return n !== undefined && dims.length > 1 && total === n * perFrame ? [n, ...a.numInputVectors.slice(1)] : undefined;
+}

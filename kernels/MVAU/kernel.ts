@@ -1,6 +1,6 @@
 import { defineKernel, BrainsmithError, type TensorValue } from '../../src/index.js';
 import { applyThresholds, datatype, floatTensor, numbers } from '../../src/estimate/index.js';
-import { checkFolding, mvau, mvauAttributes, mvauCycles, type MvauAttrs } from './_model.js';
+import { checkFolding, inputVectors, mvau, mvauAttributes, mvauCycles, widths, type MvauAttrs } from './_model.js';
 
 /** Bipolar ±1 (or binary 0/1) values as the bits an XNOR-popcount MVAU sees. */
 function bit(v: number): number {
@@ -17,8 +17,9 @@ function executeMvau(inputs: readonly (TensorValue | undefined)[], a: MvauAttrs)
   if (w!.dims.length !== 2 || w!.dims[0] !== MW || w!.dims[1] !== MH) {
     throw new BrainsmithError('E_EXEC_SHAPE', `MVAU weights have shape [${w!.dims.join(',')}], expected [${MW},${MH}]`, { kind: 'work' });
   }
-  if (xs.length % MW !== 0 || x!.dims[x!.dims.length - 1] !== MW) {
-    throw new BrainsmithError('E_EXEC_SHAPE', `MVAU input has shape [${x!.dims.join(',')}], expected last axis MW=${MW}`, { kind: 'work' });
+  const inDims = inputVectors(x!.dims, a);
+  if (!inDims) {
+    throw new BrainsmithError('E_EXEC_SHAPE', `MVAU input has shape [${x!.dims.join(',')}], expected last axis MW=${MW} or ${MW}·${a.numInputVectors.reduce((p, v) => p * v, 1)} elements in all`, { kind: 'work' });
   }
   const vectors = xs.length / MW;
   const acc = new Float64Array(vectors * MH);
@@ -34,7 +35,7 @@ function executeMvau(inputs: readonly (TensorValue | undefined)[], a: MvauAttrs)
       acc[v * MH + j] = s;
     }
   }
-  const dims = [...x!.dims.slice(0, -1), MH];
+  const dims = [...inDims, MH];
   if (a.noActivation === 1) return [floatTensor(dims, acc)];
   const thr = inputs[2];
   if (!thr) throw new BrainsmithError('E_EXEC_INPUT', 'MVAU with an activation needs thresholds as input 2', { kind: 'work' });
@@ -47,19 +48,40 @@ export default defineKernel({
   description: 'Matrix-vector-activation unit: MatMul with int weights, with optional embedded thresholds',
   inferFrom: ['MatMul', 'MultiThreshold', 'XnorPopcountMatMul'],
   attributeSchema: mvauAttributes,
+  /**
+   * FINN's SetFolding order: SIMD over the divisors of MW first, each SIMD lane costing W weight bits against
+   * mvau_wwidth_max, then PE over the divisors of MH. Keys stay PE, SIMD: the order of FINN's folding configs.
+   */
   parallelism(node) {
     const a = mvau(node);
-    return { PE: { dimension: 'MH', size: a.MH }, SIMD: { dimension: 'MW', size: a.MW } };
+    return {
+      PE: { dimension: 'MH', size: a.MH, foldOrder: 1 },
+      SIMD: { dimension: 'MW', size: a.MW, foldOrder: 0, widthBits: datatype(a.weightDataType).bitwidth() },
+    };
+  },
+  /** in = SIMD·A, weights (decoupled/external) = PE·SIMD·W, out = PE·B (FINN's instream/outstream widths). */
+  streamWidths(node) {
+    const a = mvau(node);
+    const { W, A, B } = widths(a);
+    const inputs = [a.SIMD * A];
+    if (a.mem_mode !== 'internal_embedded') inputs.push(a.PE * a.SIMD * W);
+    return { inputs, outputs: [a.PE * B] };
   },
   cycles(node) {
     const a = mvau(node);
     checkFolding(node, a);
     return mvauCycles(a);
   },
+  /** [...vectors, MH]; an input of the right total size but another last axis (CNV→FC) reads as [...numInputVectors, MW]. */
   inferShapes(node) {
     const a = mvau(node);
-    const ins = node.inputShapes[0] ?? [...a.numInputVectors, a.MW];
-    return [[...ins.slice(0, -1), a.MH]];
+    const ins = node.inputShapes[0];
+    if (!ins) return [[...a.numInputVectors, a.MH]];
+    const vecs = inputVectors(ins, a);
+    if (!vecs) {
+      throw new BrainsmithError('E_KERNEL_SHAPE', `node '${node.name}': MVAU input has shape [${ins.join(',')}], expected last axis MW=${a.MW} or ${a.MW}·${a.numInputVectors.reduce((p, v) => p * v, 1)} elements in all`, { kind: 'input' });
+    }
+    return [[...vecs, a.MH]];
   },
   inferDatatypes(node) {
     return [mvau(node).outputDataType];

@@ -35,7 +35,13 @@ export default defineKernel({
   inferFrom: ['MaxPool', 'QuantAvgPool2d', 'MaxPoolNHWC'],
   attributeSchema: poolAttributes,
   parallelism(node) {
-    return { PE: { dimension: 'Channels', size: pool(node).Channels } };
+    return { PE: { dimension: 'Channels', size: pool(node).Channels, drivesProducer: 'SIMD' } };
+  },
+  /** in = PE·A, out = PE·B (MaxPool keeps the input type). */
+  streamWidths(node) {
+    const a = pool(node);
+    const out = a.Function === 'MaxPool' ? a.InputDataType : a.OutputDataType;
+    return { inputs: [a.PE * datatype(a.InputDataType).bitwidth()], outputs: [a.PE * datatype(out).bitwidth()] };
   },
   /** cycles = (C·prod(k)/PE)·prod(OutImgDims)·BatchSize. */
   cycles(node) {

@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
-import { datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const streamingConcatAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -31,7 +31,14 @@ export default defineKernel({
   attributeSchema: streamingConcatAttributes,
   parallelism(node) {
     const a = attrs(node);
-    return { SIMD: { dimension: 'gcd(ChannelsPerStream)', size: gcdAll(a.ChannelsPerStream) } };
+    // FINN's SetFolding leaves StreamingConcat's SIMD as it is.
+    return { SIMD: { dimension: 'gcd(ChannelsPerStream)', size: gcdAll(a.ChannelsPerStream), fold: 'keep' as const } };
+  },
+  /** SIMD·bits on every input and on the output. */
+  streamWidths(node) {
+    const a = attrs(node);
+    const inW = a.SIMD * datatype(a.inputDataType).bitwidth();
+    return { inputs: a.ChannelsPerStream.map(() => inW), outputs: [a.SIMD * datatype(a.outputDataType ?? a.inputDataType).bitwidth()] };
   },
   /** cycles = prod(folded output without the SIMD axis) = prod(numInputVectors)·ΣC/SIMD. */
   cycles(node) {

@@ -10,6 +10,10 @@ export default defineKernel({
   parallelism() {
     return {};
   },
+  streamWidths(node) {
+    const a = dwc(node);
+    return { inputs: [a.inWidth], outputs: [a.outWidth] };
+  },
   /** 0: FINN gives the converter no cycle model (reference §2), so it never appears as the bottleneck. */
   cycles(node) {
     dwc(node);

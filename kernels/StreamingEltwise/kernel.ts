@@ -43,6 +43,16 @@ export default defineKernel({
   attributeSchema: streamingEltwiseAttributes,
   // PE folds NumChannels; cycles = prod(numInputVectors)·C/PE; output shape = input shape.
   ...channelStreamHooks(attrs),
+  /** PE divides NumChannels, but FINN's SetFolding leaves StreamingEltwise's PE as it is. */
+  parallelism(node) {
+    return { PE: { dimension: 'NumChannels', size: attrs(node).NumChannels, fold: 'keep' as const } };
+  },
+  /** in = PE·bits of each input, out = PE·bits of the result type. */
+  streamWidths(node) {
+    const a = attrs(node);
+    const b = (t: string) => a.PE * datatype(t).bitwidth();
+    return { inputs: [b(a.inputDataType0), b(a.inputDataType1)], outputs: [b(eltwiseOutputType(a))] };
+  },
   inferDatatypes(node) {
     return [eltwiseOutputType(attrs(node))];
   },

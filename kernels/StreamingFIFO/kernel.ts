@@ -1,6 +1,6 @@
 import { defineKernel } from '../../src/index.js';
 import { floatTensor, numbers } from '../../src/estimate/index.js';
-import { fifo, fifoAttributes } from './_model.js';
+import { fifo, fifoAttributes, fifoWidth } from './_model.js';
 
 export default defineKernel({
   name: 'StreamingFIFO',
@@ -9,6 +9,11 @@ export default defineKernel({
   attributeSchema: fifoAttributes,
   parallelism() {
     return {};
+  },
+  /** folded_shape[-1]·bits on both sides. */
+  streamWidths(node) {
+    const w = fifoWidth(fifo(node));
+    return { inputs: [w], outputs: [w] };
   },
   /** 0: FINN does not count FIFOs in the cycle estimate (reference §2). */
   cycles() {

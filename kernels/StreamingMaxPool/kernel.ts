@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
-import { datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const streamingMaxPoolAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -34,7 +34,14 @@ export default defineKernel({
   inferFrom: ['MaxPoolNHWC'],
   attributeSchema: streamingMaxPoolAttributes,
   parallelism(node) {
-    return { PE: { dimension: 'NumChannels', size: attrs(node).NumChannels } };
+    // FINN's SetFolding leaves StreamingMaxPool's PE as it is.
+    return { PE: { dimension: 'NumChannels', size: attrs(node).NumChannels, fold: 'keep' as const } };
+  },
+  /** 1D: PE·bits; 2D: all channels per cycle (FINN folds only the 1D variant by PE). */
+  streamWidths(node) {
+    const a = attrs(node);
+    const w = (isOneD(a) ? a.PE : a.NumChannels) * datatype(a.dataType).bitwidth();
+    return { inputs: [w], outputs: [w] };
   },
   /** 2D: int(H·W·(1 + 1/(kh·kw))) (FINN marks it inaccurate); 1D: ofmW·(C/PE)·(kw + 1). */
   cycles(node) {

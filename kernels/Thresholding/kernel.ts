@@ -1,5 +1,5 @@
 import { defineKernel, BrainsmithError } from '../../src/index.js';
-import { applyThresholds, floatTensor, numbers } from '../../src/estimate/index.js';
+import { applyThresholds, datatype, floatTensor, numbers } from '../../src/estimate/index.js';
 import { thresholding, thresholdingAttributes, thresholdingCycles } from './_model.js';
 
 export default defineKernel({
@@ -11,6 +11,11 @@ export default defineKernel({
   parallelism(node) {
     const a = thresholding(node);
     return { PE: { dimension: 'NumChannels', size: a.NumChannels } };
+  },
+  /** in = PE·A, out = PE·B. */
+  streamWidths(node) {
+    const a = thresholding(node);
+    return { inputs: [a.PE * datatype(a.inputDataType).bitwidth()], outputs: [a.PE * datatype(a.outputDataType).bitwidth()] };
   },
   cycles(node) {
     return thresholdingCycles(thresholding(node));

@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
-import { datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const upsampleAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -27,6 +27,12 @@ export default defineKernel({
   attributeSchema: upsampleAttributes,
   parallelism() {
     return {};
+  },
+  /** Not folded: all channels per cycle in and out. */
+  streamWidths(node) {
+    const a = attrs(node);
+    const w = a.NumChannels * datatype(a.inputDataType).bitwidth();
+    return { inputs: [w], outputs: [w] };
   },
   /** cycles = OFMDim²·batch (2D), OFMDim·batch (1D). */
   cycles(node) {

@@ -39,9 +39,21 @@ export default defineKernel({
   description: 'Vector-vector-activation unit: depthwise convolution on SWG output, with optional thresholds',
   inferFrom: ['MatMul', 'MultiThreshold'],
   attributeSchema: vvauAttributes,
+  /**
+   * FINN's SetFolding: PE over the divisors of Channels, then (PE exhausted) SIMD over those of kh·kw; the
+   * depthwise SWG feeding it takes SIMD = this PE.
+   */
   parallelism(node) {
     const a = vvau(node);
-    return { PE: { dimension: 'Channels', size: a.Channels }, SIMD: { dimension: 'kernel size kh·kw', size: kernelSize(a) } };
+    return {
+      PE: { dimension: 'Channels', size: a.Channels, foldOrder: 0, drivesProducer: 'SIMD' },
+      SIMD: { dimension: 'kernel size kh·kw', size: kernelSize(a), foldOrder: 1 },
+    };
+  },
+  /** in = SIMD·PE·A (SIMD window positions of PE channels per cycle), out = PE·B. */
+  streamWidths(node) {
+    const a = vvau(node);
+    return { inputs: [a.SIMD * a.PE * datatype(a.inputDataType).bitwidth()], outputs: [a.PE * datatype(a.outputDataType).bitwidth()] };
   },
   cycles(node) {
     return vvauCycles(vvau(node));

@@ -108,7 +108,8 @@ function typeOrConstant(ctx: DatatypeContext, i: number): DataType | undefined {
 function interval(ctx: DatatypeContext, i: number): [number, number] | undefined {
   const v = ctx.value(i);
   if (v) {
-    const n = tensorToNumbers(v);
+    // Float weights are read in place (no float64 copy of a large tensor); other types go through the conversion.
+    const n = v.elemType === ElemType.FLOAT || v.elemType === ElemType.DOUBLE ? (v.data as Float32Array | Float64Array) : tensorToNumbers(v);
     let lo = Infinity;
     let hi = -Infinity;
     for (let k = 0; k < n.length; k++) {
@@ -124,9 +125,11 @@ function interval(ctx: DatatypeContext, i: number): [number, number] | undefined
 }
 
 const arithmetic = (op: 'Add' | 'Sub' | 'Mul'): DatatypeRule => (ctx) => {
+  // Float data (the common case) needs no look at the constant operand, which may be large.
   const a = interval(ctx, 0);
+  if (!a) return [F32];
   const b = interval(ctx, 1);
-  if (!a || !b) return [F32];
+  if (!b) return [F32];
   let lo: number;
   let hi: number;
   if (op === 'Add') [lo, hi] = [a[0] + b[0], a[1] + b[1]];

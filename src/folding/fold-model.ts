@@ -30,6 +30,8 @@ function foldParams(kn: KernelNode): FoldParam[] {
     const out: FoldParam = { name, size: p.size, mode: p.fold ?? 'walk' };
     if (p.widthBits !== undefined) out.widthBits = p.widthBits;
     if (p.drivesProducer !== undefined) out.drivesProducer = p.drivesProducer;
+    if (p.overTargetSwitch !== undefined) out.overTargetSwitch = p.overTargetSwitch;
+    if (p.followSwitch !== undefined) out.followSwitch = p.followSwitch;
     return out;
   });
 }
@@ -37,6 +39,10 @@ function foldParams(kn: KernelNode): FoldParam[] {
 function currentValue(kn: KernelNode, param: string): number {
   const v = kn.view.attrs[param];
   return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : 1;
+}
+
+function switchValue(kn: KernelNode, name: string): number {
+  return kn.view.attrs[name] === 1 ? 1 : 0;
 }
 
 /** Foldable views of the model's hardware nodes (with a kernel that declares parallelism), graph order. */
@@ -53,7 +59,10 @@ export async function foldableNodes(model: Model, reg: Registry, target?: FpgaTa
       continue;
     }
     const values: Record<string, number> = {};
-    for (const p of params) values[p.name] = currentValue(kn, p.name);
+    for (const p of params) {
+      values[p.name] = currentValue(kn, p.name);
+      for (const sw of [p.overTargetSwitch, p.followSwitch?.attribute]) if (sw !== undefined) values[sw] = switchValue(kn, sw);
+    }
     const f: FoldableNode = { name: kn.name, params, values, cycles: (v) => cyclesWith(kn, v) };
     const prod = byOutput.get(kn.node.inputs[0] ?? '');
     if (prod !== undefined) f.producer = prod;

@@ -13,6 +13,10 @@ export interface FoldParam {
   widthBits?: number;
   /** After folding, the producer of input 0 gets this value in its parameter of this name. */
   drivesProducer?: string;
+  /** A 0/1 value (in `values`) set to 1 when the node is still over target after this parameter's walk. */
+  overTargetSwitch?: string;
+  /** A 0/1 value (in `values`) of this followed parameter's node: 1 when the consumer's `whenConsumer` > 1, else 0. */
+  followSwitch?: { attribute: string; whenConsumer: string };
 }
 
 export interface FoldableNode {

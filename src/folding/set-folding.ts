@@ -1,9 +1,15 @@
 /**
  * SetFolding (finn-qonnx reference §2): for each node in graph order, reset its walked parameters to 1 and
  * walk each one's divisors in ascending order, stopping at the first value whose cycles are below the
- * target; a parameter with a width cost stops before its stream gets wider than the cap. When the
- * slowest node still misses the target, a second pass re-folds every node against the cycles actually
- * reached, so that the rest of the pipeline is balanced to the bottleneck instead of over-provisioned.
+ * target. A parameter with a width cost checks cycles first (a step that meets the target is kept even if
+ * too wide, as in FINN), and only then, if the step is wider than the cap, reverts to the previous value
+ * and stops. A node still over target at a parameter's maximum turns on that parameter's switch (FINN: an
+ * SWG_rtl's parallel_window); a followed producer's switch is set from its consumer's parameter (VVAU
+ * SIMD > 1). Unlike an attribute on FINN's model, the switch is off again while the parameter is re-walked
+ * in the second pass, so it never ends up on below the maximum it needs.
+ * When the slowest node still misses the target, a second pass re-folds every node against the cycles
+ * actually reached, starting from the first pass's values (FINN reruns on the folded model), so that the
+ * rest of the pipeline is balanced to the bottleneck instead of over-provisioned.
  */
 import { BrainsmithError } from '../errors.js';
 import { divisors } from '../estimate/memory.js';
@@ -52,30 +58,47 @@ function divisorsOf(n: number): number[] {
 }
 
 function foldNode(n: FoldableNode, values: Record<string, number>, target: number, cap: number): void {
-  for (const p of n.params) if (p.mode === 'walk') values[p.name] = 1;
+  for (const p of n.params) {
+    if (p.mode !== 'walk') continue;
+    values[p.name] = 1;
+    // A switch is legal only at its parameter's maximum (parallel_window needs SIMD = C): off while walking.
+    if (p.overTargetSwitch !== undefined) values[p.overTargetSwitch] = 0;
+  }
   for (const p of n.params) {
     if (p.mode !== 'walk') continue;
     for (const d of divisorsOf(p.size)) {
-      if (d > 1 && p.widthBits !== undefined && d * p.widthBits > cap) break;
+      const previous = values[p.name]!;
       values[p.name] = d;
       if (n.cycles(values) < target) break;
+      if (p.widthBits !== undefined && d * p.widthBits > cap) {
+        values[p.name] = previous;
+        break;
+      }
     }
+    if (p.overTargetSwitch !== undefined && values[p.name] === p.size && n.cycles(values) > target) values[p.overTargetSwitch] = 1;
     if (n.cycles(values) < target) break;
   }
 }
 
-function onePass(nodes: readonly FoldableNode[], target: number, cap: number): Record<string, number>[] {
-  const out = nodes.map((n) => ({ ...n.values }));
+/** Sets the producer's followed parameters and switches from the consumer's values. */
+function driveProducer(consumer: FoldableNode, values: Record<string, number>, producer: FoldableNode, prodValues: Record<string, number>): void {
+  for (const p of consumer.params) {
+    if (p.drivesProducer === undefined) continue;
+    const follower = producer.params.find((q) => q.name === p.drivesProducer && q.mode === 'follow');
+    if (follower) prodValues[follower.name] = values[p.name]!;
+  }
+  for (const q of producer.params) {
+    if (q.mode !== 'follow' || q.followSwitch === undefined) continue;
+    prodValues[q.followSwitch.attribute] = (values[q.followSwitch.whenConsumer] ?? 0) > 1 ? 1 : 0;
+  }
+}
+
+function onePass(nodes: readonly FoldableNode[], start: readonly Record<string, number>[], target: number, cap: number): Record<string, number>[] {
+  const out = start.map((v) => ({ ...v }));
   for (const [i, n] of nodes.entries()) {
     const values = out[i]!;
     foldNode(n, values, target, cap);
-    const prod = n.producer;
-    if (prod === undefined) continue;
-    for (const p of n.params) {
-      if (!p.drivesProducer) continue;
-      const follower = nodes[prod]!.params.find((q) => q.name === p.drivesProducer && q.mode === 'follow');
-      if (follower) out[prod]![follower.name] = values[p.name]!;
-    }
+    if (n.producer !== undefined) driveProducer(n, values, nodes[n.producer]!, out[n.producer]!);
   }
   return out;
 }
@@ -99,11 +122,11 @@ export function setFolding(nodes: readonly FoldableNode[], opts: SetFoldingOptio
     throw new BrainsmithError('E_USAGE', `target cycles per frame must be a positive number, got ${target} (is the target fps above the clock frequency?)`, { kind: 'usage' });
   }
   const cap = opts.wwidthMax ?? DEFAULT_WWIDTH_MAX;
-  let values = onePass(nodes, target, cap);
+  let values = onePass(nodes, nodes.map((n) => n.values), target, cap);
   let s = summarize(nodes, values);
   if ((opts.twoPassRelaxation ?? true) && s.max > target) {
     const first = { node: s.at, cycles: s.max };
-    values = onePass(nodes, first.cycles, cap);
+    values = onePass(nodes, values, first.cycles, cap);
     s = summarize(nodes, values);
     return { values, cycles: s.cycles, maxCycles: s.max, bottleneck: s.at, targetCycles: first.cycles, passes: 2, relaxedFrom: first };
   }

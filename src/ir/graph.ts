@@ -44,6 +44,7 @@ function ownStrings(p: NodeProto, field: 'input' | 'output'): string[] {
 export class Graph {
   readonly #source: GraphProto;
   #modified = false;
+  #version = 0;
   #work = 0;
 
   #head: Node | undefined;
@@ -109,7 +110,16 @@ export class Graph {
     return this.#modified;
   }
 
+  /**
+   * Counts changes made through this object: it moves on every mutation (and markModified), so a caller can
+   * tell whether anything changed between two points without trusting what a transform reports.
+   */
+  get version(): number {
+    return this.#version;
+  }
+
   markModified(): void {
+    this.#version++;
     this.#modified = true;
   }
 
@@ -628,6 +638,7 @@ export class Graph {
   // ---- internals ----
 
   #touch(): void {
+    this.#version++;
     this.#modified = true;
   }
 

@@ -132,6 +132,7 @@ function merge(chain: ReadResult[]): Blueprint {
     }
     (data.steps ?? []).forEach((edit, i) => out.steps.push({ edit, file, path: `steps[${i}]` }));
     Object.assign(out.target, data.target ?? {});
+    if (data.target?.folding_config) out.target.folding_config = path.resolve(path.dirname(file), data.target.folding_config);
     Object.assign(out.verify, data.verify ?? {});
     if (data.verify?.inputs) out.verify.inputs = data.verify.inputs.map((p) => path.resolve(path.dirname(file), p));
   }

@@ -45,6 +45,8 @@ export const targetSchema = z.strictObject({
   part: z.string().min(1).optional(),
   clock_ns: z.number().positive().optional(),
   target_fps: z.number().positive().optional(),
+  /** A FINN folding config, relative to the blueprint file; overrides target_fps as in FINN. */
+  folding_config: z.string().min(1).optional(),
 });
 
 export const verifySchema = z.strictObject({

@@ -15,8 +15,12 @@ import { openRegistry, type Registry } from '../plugins/registry.js';
 import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
 import { STAGES } from '../plugins/schemas.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
+import { registerKernelCatalog } from '../exec/kernel-resolver.js';
+import { provideRegistry } from '../folding/registry-service.js';
 import { loadBlueprint, DEFAULT_BLUEPRINT } from './blueprint-load.js';
 import { DEFAULT_TOLERANCE, type Tolerance } from './compare.js';
+import { compileTarget, targetVariables, type CompileTarget } from './compile-target.js';
+import { estimateBuild, type BuildEstimate } from './compile-estimate.js';
 import { BuildFolder, checkTarget } from './output-dir.js';
 import { checkRunOptions, opTypeHistogram, runPlan, type RunResult, type StageResult } from './pass-manager.js';
 import { buildPlan } from './plan.js';
@@ -51,6 +55,13 @@ export interface CompileOptions {
   readTensor?: (file: string) => Promise<TensorValue> | TensorValue;
   /** The executor for --verify (default: src/exec/execute.ts). */
   execute?: ExecuteFn;
+  /** Hardware target (over the blueprint's `target`): a board or a part, not both. */
+  board?: string;
+  part?: string;
+  clockNs?: number;
+  targetFps?: number;
+  /** A FINN folding config; overrides the target fps as in FINN. */
+  foldingConfig?: string;
 }
 
 export interface LeftAlone {
@@ -70,6 +81,9 @@ export interface CompileSummary {
   /** Op types of the input model that no transform changed. */
   leftAlone: LeftAlone[];
   kernelMapping: 'none' | 'ran';
+  target: { board?: string; part: string; dspFamily: string; clockNs: number; targetFps?: number; foldingConfig?: string };
+  /** Estimates of the final model's hardware nodes (absent when it holds none). */
+  estimate?: BuildEstimate;
   verification?: { ok: boolean; stages: number; file: string; expected?: boolean };
   ms: number;
 }
@@ -104,24 +118,33 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   checkTarget(target, Boolean(opts.force));
 
   const blueprint = loadBlueprint(opts.config ?? DEFAULT_BLUEPRINT, cwd);
+  const hw = compileTarget(
+    { board: opts.board, part: opts.part, clockNs: opts.clockNs, targetFps: opts.targetFps, foldingConfig: opts.foldingConfig },
+    blueprint.target, cwd, blueprint.files[0],
+  );
   let reg = opts.registry;
   const ownRegistry = !reg;
   if (!reg) {
     reg = await openRegistry({ cwd, log, strict: opts.strictPlugins });
     enableLifecycle(reg);
   }
+  // Services the kernel-mapping and optimization transforms reach kernel plugins through.
+  registerKernelCatalog(reg);
+  provideRegistry(reg);
   try {
-    const plan = await buildPlan(reg, blueprint);
-    checkRunOptions(plan, opts);
-    log.debug({ blueprint: blueprint.name, files: blueprint.files }, `blueprint ${blueprint.name}`);
-    const model = await loadModel(modelPath);
-    assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
-    const inputHistogram = opTypeHistogram(model);
-    const nodesBefore = model.graph.nodeCount;
-
+    // The folder exists before the plan: options such as SetFolding's output name files inside it.
     const folder = new BuildFolder(target);
     try {
+      const plan = await buildPlan(reg, blueprint, targetVariables(hw, folder.dir));
+      checkRunOptions(plan, opts);
+      log.debug({ blueprint: blueprint.name, files: blueprint.files }, `blueprint ${blueprint.name}`);
+      warnUnusedSettings(plan.variables, hw, blueprint.name, log);
+      const model = await loadModel(modelPath);
+      assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
+      const inputHistogram = opTypeHistogram(model);
+      const nodesBefore = model.graph.nodeCount;
       opts.attachLog?.(folder.path('compile.log'));
+      log.info({ target: hw.target, clockNs: hw.clockNs, targetFps: hw.targetFps, foldingConfig: hw.foldingConfig, sources: hw.sources }, `target ${describeTarget(hw)}`);
       let verifier: Verifier | undefined;
       if (opts.verify) {
         const exec = opts.execute ?? (await loadExecutor());
@@ -176,6 +199,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
 
       await saveModel(run.model, folder.path('model.onnx'));
       writeFileSync(folder.path('report', 'time_per_step.json'), `${JSON.stringify(timeReport(run), null, 2)}\n`);
+      const estimate = await estimateBuild(run.model, reg, hw, folder.dir, modelPath, log);
 
       const finalHist = opTypeHistogram(run.model);
       const leftAlone = [...inputHistogram]
@@ -184,7 +208,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       const kernelMapping = run.stages.some((s) => s.stage === 'kernel_mapping' && s.items.length > 0) ? 'ran' : 'none';
       if (leftAlone.length) {
         const list = leftAlone.map((l) => `${l.opType} (${l.count})`).join(', ');
-        log.info(`left alone (no transform changed these op types): ${list}${kernelMapping === 'none' ? '; kernel mapping is not available yet, so no node was mapped to a hardware kernel' : ''}`);
+        log.info(`left alone (no transform changed these op types): ${list}${kernelMapping === 'none' ? '; the blueprint ran no kernel mapping, so no node was mapped to a hardware kernel' : ''}`);
       }
       const summary: CompileSummary = {
         ok: true,
@@ -197,6 +221,15 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
         opTypes: Object.fromEntries(finalHist),
         leftAlone,
         kernelMapping,
+        target: {
+          ...(hw.target.board ? { board: hw.target.board } : {}),
+          part: hw.target.part,
+          dspFamily: hw.target.dspFamily,
+          clockNs: hw.clockNs,
+          ...(hw.targetFps !== undefined ? { targetFps: hw.targetFps } : {}),
+          ...(hw.foldingConfig ? { foldingConfig: hw.foldingConfig } : {}),
+        },
+        ...(estimate ? { estimate } : {}),
         ...(verifier ? { verification: { ok: verifier.report.ok, stages: verifier.report.stages.length, file: 'report/verification.json', ...(expectedOk !== undefined ? { expected: expectedOk } : {}) } } : {}),
         ms: round(performance.now() - t0),
       };
@@ -210,6 +243,24 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     }
   } finally {
     if (ownRegistry) await closeRegistry(reg);
+  }
+}
+
+function describeTarget(hw: CompileTarget): string {
+  const t = hw.target.board ? `${hw.target.board} (${hw.target.part})` : hw.target.part;
+  const goal = hw.foldingConfig ? `, folding config ${hw.foldingConfig}` : hw.targetFps !== undefined ? `, target ${hw.targetFps} fps` : '';
+  return `${t}, clock ${hw.clockNs} ns${goal}`;
+}
+
+/** A flag that no option of the blueprint refers to would silently do nothing: say so. */
+function warnUnusedSettings(used: Set<string>, hw: CompileTarget, blueprint: string, log: Logger): void {
+  const given: Array<[string, string, boolean]> = [
+    ['target_fps', '--target-fps', hw.targetFps !== undefined],
+    ['folding_config', '--folding-config', hw.foldingConfig !== undefined],
+  ];
+  for (const [name, flag, set] of given) {
+    const what = hw.sources[name] === 'flag' ? flag : `target.${name}`;
+    if (set && !used.has(name)) log.warn(`${what} has no effect: no transform option of blueprint '${blueprint}' refers to \${${name}}`);
   }
 }
 

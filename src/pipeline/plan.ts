@@ -10,6 +10,7 @@ import { STAGES, type Stage } from '../plugins/schemas.js';
 import type { TransformDeclaration } from '../plugins/types.js';
 import { validateOptions } from '../plugins/runtime.js';
 import type { Blueprint, StageEntry } from './blueprint-schema.js';
+import { resolveOptionVariables, variablesUsed, type BlueprintVars } from './blueprint-vars.js';
 
 /** Applications allowed for `repeat: true` before a transform that keeps changing the model is an error. */
 export const DEFAULT_FIXPOINT_LIMIT = 50;
@@ -34,6 +35,8 @@ export interface StagePlan {
 export interface Plan {
   blueprint: Blueprint;
   stages: StagePlan[];
+  /** The compile settings (`${target_fps}`, …) that some option of the plan refers to. */
+  variables: Set<string>;
 }
 
 interface Draft {
@@ -132,20 +135,26 @@ function pathSuffix(p: readonly PropertyKey[]): string {
   return p.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
 }
 
-/** Resolves and validates everything; imports each component once (that is how options are checked). */
-export async function buildPlan(reg: Registry, bp: Blueprint): Promise<Plan> {
+/**
+ * Resolves and validates everything; imports each component once (that is how options are checked).
+ * `vars` fills in the `${name}` settings in options (blueprint-vars.ts); unset ones drop their option.
+ */
+export async function buildPlan(reg: Registry, bp: Blueprint, vars: BlueprintVars = {}): Promise<Plan> {
   const drafts = Object.fromEntries(STAGES.map((s) => [s, bp.stages[s].map(draftOf)])) as Record<Stage, Draft[]>;
   applyEdits(reg, bp, drafts);
   const stages: StagePlan[] = [];
+  const variables = new Set<string>();
   for (const stage of STAGES) {
     const items: PlanItem[] = [];
     for (const d of drafts[stage]) {
       const entry = resolve(reg, d.kind, d.name, where(d.file, d.path));
       const declared = await entry.load();
       const schema = (declared.declaration as { options?: z.ZodType }).options;
-      checkOptions(entry, schema, d.options, d.file, d.path);
+      variablesUsed(d.options, variables);
+      const options = resolveOptionVariables(d.options, vars, where(d.file, `${d.path}.options`));
+      checkOptions(entry, schema, options, d.file, d.path);
       try {
-        validateOptions(entry, declared, d.options);
+        validateOptions(entry, declared, options);
       } catch (e) {
         throw new BrainsmithError('E_PLUGIN_OPTIONS', `${where(d.file, `${d.path}.options`)}: ${errorMessage(e)}`, { kind: 'input', file: d.file });
       }
@@ -153,11 +162,11 @@ export async function buildPlan(reg: Registry, bp: Blueprint): Promise<Plan> {
       const repeat = d.repeat ?? (tags.includes('fixpoint') ? true : undefined);
       const fixpoint = repeat !== undefined && repeat !== false;
       const maxRuns = typeof repeat === 'number' ? repeat : fixpoint ? DEFAULT_FIXPOINT_LIMIT : 1;
-      items.push({ kind: d.kind, entry, options: d.options, maxRuns, fixpoint, origin: where(d.file, d.path) });
+      items.push({ kind: d.kind, entry, options, maxRuns, fixpoint, origin: where(d.file, d.path) });
     }
     stages.push({ stage, items });
   }
-  return { blueprint: bp, stages };
+  return { blueprint: bp, stages, variables };
 }
 
 /** What `--stop-after` names: a stage, or a transform/step of the plan (its first occurrence). */

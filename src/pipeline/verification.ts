@@ -8,6 +8,7 @@ import { BrainsmithError, errorMessage } from '../errors.js';
 import type { Model } from '../ir/model.js';
 import { encodeModelProto } from '../onnx/codec.js';
 import { parseModel } from '../onnx/load.js';
+import { kernelResolver } from '../exec/kernel-resolver.js';
 import type { ExecuteOptions, ExecuteResult, TensorMap } from '../exec/types.js';
 import type { Registry } from '../plugins/registry.js';
 import type { Stage } from '../plugins/schemas.js';
@@ -78,11 +79,15 @@ export class Verifier {
     };
   }
 
-  /** Runs `model` on the inputs, bound by position to its own input names; a batch runs sample by sample. */
+  /**
+   * Runs `model` on the inputs, bound by position to its own input names; a batch runs sample by sample.
+   * Hardware nodes run through their kernel plugins' execute.
+   */
   async run(model: Model): Promise<{ outputs: (TensorValue | undefined)[]; names: string[]; delegated: string[]; ms: number }> {
     const specs = modelInputs(model);
     const names = model.graph.outputNames();
     const t0 = performance.now();
+    const opts: ExecuteOptions = { resolvers: [await kernelResolver(this.#reg, model)] };
     const perSample: (TensorValue | undefined)[][] = [];
     const delegated = new Set<string>();
     for (let k = 0; k < this.#batch; k++) {
@@ -94,7 +99,7 @@ export class Verifier {
         // Later stages may declare the same input with another (equal-sized) shape.
         feed.set(s.name, s.dims.length && s.dims.reduce((a, b) => a * b, 1) === one.dims.reduce((a, b) => a * b, 1) ? { ...one, dims: s.dims } : one);
       });
-      const r = await this.#exec(model, feed, {});
+      const r = await this.#exec(model, feed, opts);
       r.delegated.forEach((d) => delegated.add(d));
       perSample.push(names.map((n) => r.outputs.get(n)));
     }

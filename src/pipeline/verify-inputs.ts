@@ -8,6 +8,7 @@ import type { Model } from '../ir/model.js';
 import { tryParseDataType } from '../datatype/index.js';
 import { elemTypeInfo, elemTypeName } from '../tensor/element-type.js';
 import { makeTensor, numElements, tensorToNumbers, type NumericArray, type TensorValue } from '../tensor/tensor-value.js';
+import { seededRandom } from '../util/prng.js';
 
 export interface InputSpec {
   name: string;
@@ -28,18 +29,6 @@ export function modelInputs(model: Model): InputSpec[] {
       dims: (g.getShape(name) ?? []).map((d) => (typeof d === 'number' && d >= 0 ? d : 1)),
       datatype: g.getDatatypeName(name),
     }));
-}
-
-/** mulberry32: small, fast and reproducible across platforms. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A typed array of the element type's container holding `values`. */

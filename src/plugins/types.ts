@@ -87,6 +87,16 @@ export interface ParallelismParam {
   widthBits?: number;
   /** After folding, the producer of input 0 gets this parameter's value in its parameter of this name. */
   drivesProducer?: string;
+  /**
+   * A 0/1 attribute SetFolding sets to 1 when the node is still over target after walking this parameter
+   * (FINN: an SWG_rtl at max SIMD gets parallel_window=1). Never turned off by SetFolding.
+   */
+  overTargetSwitch?: string;
+  /**
+   * A 0/1 attribute of this ('follow') node set after its consumer folds: 1 when the consumer's parameter
+   * `whenConsumer` is > 1, else 0 (FINN: a depthwise SWG_rtl gets parallel_window=1 when its VVAU's SIMD > 1).
+   */
+  followSwitch?: { attribute: string; whenConsumer: string };
 }
 
 /** Bits per clock of each input and output stream of a folded node (FINN's instream/outstream width). */

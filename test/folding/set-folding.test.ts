@@ -41,9 +41,16 @@ for (const [platform, floor] of [['Pynq-Z1', 128], ['Ultra96', 64], ['U200', 1]]
       const r = setFolding(nodes, { targetCycles: target });
       assertLegal(nodes, r.values);
       assert.ok(r.maxCycles <= Math.max(floor, target), `achieved ${r.maxCycles} > max(${floor}, ${target})`);
-      for (const v of r.values) assert.ok(v.SIMD! * 4 <= 36, `SIMD ${v.SIMD} × 4 bits exceeds mvau_wwidth_max 36`);
+      if (fps === 1e5) {
+        // target = int(2e8/1e5) = 2000; cycles = 128·128/(PE·SIMD) = 16384/(PE·SIMD). SIMD walk, cycles first:
+        // SIMD 8 → 2048 ≥ 2000 (8·4 = 32 ≤ 36, go on); SIMD 16 → 1024 < 2000: met, kept although 16·4 = 64 > 36.
+        // PE 1 → 1024 < 2000: met.
+        for (const v of r.values) assert.deepEqual(v, { SIMD: 16, PE: 1 });
+        assert.equal(r.maxCycles, 1024);
+      }
       if (fps === 1e7) {
-        // SIMD stops at 8 (8·4 = 32 ≤ 36 < 64), PE goes to 128: 16 cycles, the floor of this network.
+        // target 20. SIMD 8 → 2048 (32 ≤ 36); SIMD 16 → 1024 ≥ 20 and 64 > 36: revert to 8, stop.
+        // PE: 2048/PE < 20 needs PE > 102.4 → 128: 16 cycles, the floor of this network.
         assert.deepEqual(r.values[0], { SIMD: 8, PE: 128 });
         assert.equal(r.maxCycles, 16);
         assert.equal(r.passes, 1); // 16 < 20: met in one pass
@@ -56,19 +63,28 @@ for (const [platform, floor] of [['Pynq-Z1', 128], ['Ultra96', 64], ['U200', 1]]
 test('cybsec 600-64-64-64-1 INT2 at 100 cycles, wwidth 80: the reference folding (MVAU_0 PE16/SIMD40 = 60 cycles)', () => {
   const nodes = [mvau('MVAU_hls_0', 600, 64, 2), mvau('MVAU_hls_1', 64, 64, 2), mvau('MVAU_hls_2', 64, 64, 2), mvau('MVAU_hls_3', 64, 1, 2)];
   const r = setFolding(nodes, { targetCycles: targetCyclesFor(1e6, 10), wwidthMax: 80 });
-  assert.deepEqual(r.values, [{ SIMD: 40, PE: 16 }, { SIMD: 32, PE: 2 }, { SIMD: 32, PE: 2 }, { SIMD: 1, PE: 1 }]);
+  // target = int(1e8/1e6) = 100. MVAU_0: 64·600/(PE·SIMD); SIMD walk over divisors of 600, cycles first:
+  //   SIMD 40 → 960 ≥ 100, 40·2 = 80 ≤ 80 go on; SIMD 50 → 768 ≥ 100, 100 > 80: revert to 40, stop.
+  //   PE: 960/PE < 100 needs PE ≥ 10 → 16 (divisors of 64): 60 cycles.
+  // MVAU_1/2: 64·64/SIMD; SIMD 32 → 128 ≥ 100 (64 ≤ 80 go on); SIMD 64 → 64 < 100: met, kept although
+  //   128 > 80; PE 1 → 64 < 100.
+  // MVAU_3: 64·1/SIMD; SIMD 1 → 64 < 100: met; PE 1.
+  assert.deepEqual(r.values, [{ SIMD: 40, PE: 16 }, { SIMD: 64, PE: 1 }, { SIMD: 64, PE: 1 }, { SIMD: 1, PE: 1 }]);
   assert.deepEqual(r.cycles, [60, 64, 64, 64]);
   assert.equal(r.passes, 1);
   assert.equal(r.maxCycles, 64);
 });
 
-test('mvau_wwidth_max is respected even where a wider SIMD would meet the target', () => {
-  // 4-bit weights, cap 16: SIMD ≤ 4; the target then needs PE.
+test('mvau_wwidth_max: cycles are checked before the width, so only a step that misses the target reverts', () => {
+  // 64×32, 4-bit weights, cap 16, target 100: 2048/(PE·SIMD). SIMD 4 → 512 (16 ≤ 16 go on); SIMD 8 → 256 ≥ 100
+  // and 32 > 16: revert to 4. PE: 512/PE < 100 → PE 8: 64 cycles.
   const n = mvau('m', 64, 32, 4);
   const r = setFolding([n], { targetCycles: 100, wwidthMax: 16 });
-  assert.equal(r.values[0]!.SIMD, 4);
-  assert.ok(r.values[0]!.SIMD! * 4 <= 16);
-  assert.ok(r.cycles[0]! < 100);
+  assert.deepEqual(r.values[0], { SIMD: 4, PE: 8 });
+  assert.equal(r.cycles[0], 64);
+  // 512×1: 512/SIMD. SIMD 4 → 128 ≥ 100 (16 ≤ 16); SIMD 8 → 64 < 100: met first, kept although 8·4 = 32 > 16.
+  const tall = setFolding([mvau('t', 512, 1, 4)], { targetCycles: 100, wwidthMax: 16 });
+  assert.deepEqual(tall.values[0], { SIMD: 8, PE: 1 });
   // A wider cap lets SIMD meet the target alone (64·32/SIMD < 100 at SIMD 32).
   const wide = setFolding([n], { targetCycles: 100, wwidthMax: 1024 });
   assert.deepEqual(wide.values[0], { SIMD: 32, PE: 1 });
@@ -79,7 +95,7 @@ test('mixed network (Thresholding PE, MVAUs, LabelSelect PE): each node meets th
   const r = setFolding(nodes, { targetCycles: 500 });
   assertLegal(nodes, r.values);
   assert.deepEqual(r.values[0], { PE: 2 }); // 784/2 = 392 < 500 (PE 1: 784)
-  assert.deepEqual(r.values[1], { SIMD: 28, PE: 4 }); // SIMD capped at 28 (36/1 → largest divisor of 784 ≤ 36), 64/4·28 = 448
+  assert.deepEqual(r.values[1], { SIMD: 28, PE: 4 }); // SIMD 28 → 1792 ≥ 500 (28 ≤ 36 go on); SIMD 49 → 1024 ≥ 500, 49 > 36: revert to 28; PE 4: 1792/4 = 448
   assert.deepEqual(r.values[2], { SIMD: 2, PE: 1 }); // 10·32 = 320
   assert.deepEqual(r.values[3], { PE: 1 }); // 10 cycles already
   assert.ok(r.maxCycles < 500);
@@ -116,6 +132,61 @@ test('walk order, kept and followed parameters, and a consumer driving its produ
   assert.deepEqual(r.values[1], { PE: 16, SIMD: 3, K: 2 });
   assert.deepEqual(r.values[0], { SIMD: 16 });
   assert.equal(r.cycles[0], 10);
+});
+
+/** A sliding window generator: SIMD over C, and with the window switch on, one window per cycle. */
+function swgRtl(name: string, C: number, pixels: number, k2: number, producer?: number): FoldableNode {
+  const n: FoldableNode = {
+    name,
+    params: [{ name: 'SIMD', size: C, mode: 'walk', overTargetSwitch: 'parallel_window' }],
+    values: { SIMD: 1, parallel_window: 0 },
+    cycles: (v) => (v.parallel_window === 1 ? pixels * (C / v.SIMD!) + 2 : pixels * k2 * (C / v.SIMD!) + 2),
+  };
+  if (producer !== undefined) n.producer = producer;
+  return n;
+}
+
+test('an rtl SWG still over target at max SIMD turns on its window switch; one that meets it does not', () => {
+  // 100 pixels, 3×3, C 4: SIMD 4 → 100·9 + 2 = 902 ≥ 500 at max SIMD → parallel_window 1 (102 cycles).
+  const r = setFolding([swgRtl('ConvolutionInputGenerator_rtl_0', 4, 100, 9)], { targetCycles: 500, twoPassRelaxation: false });
+  assert.deepEqual(r.values[0], { SIMD: 4, parallel_window: 1 });
+  assert.equal(r.cycles[0], 102);
+  // target 1000: SIMD 4 → 902 < 1000 met: switch stays off.
+  const met = setFolding([swgRtl('s', 4, 100, 9)], { targetCycles: 1000 });
+  assert.deepEqual(met.values[0], { SIMD: 4, parallel_window: 0 });
+});
+
+test('the second pass re-walks a switched SWG with the switch off, so it is never on below max SIMD', () => {
+  // Pass 1 (target 500): SWG SIMD 4 → 902, switched → 102; 'slow' is stuck at 1000 → pass 2 at 1000.
+  // Pass 2: SIMD 1 → 3602, 2 → 1802, 4 → 902 < 1000: met with the switch off. (Left on, SIMD 1 with a window
+  // per cycle would read 402 < 1000 — a parallel_window the rtl SWG cannot build, as it needs SIMD = C.)
+  const r = setFolding([swgRtl('s', 4, 100, 9), pe('slow', 1, 1000)], { targetCycles: 500 });
+  assert.equal(r.passes, 2);
+  assert.deepEqual(r.values[0], { SIMD: 4, parallel_window: 0 });
+  assert.equal(r.cycles[0], 902);
+});
+
+test('a VVAU with SIMD > 1 switches its depthwise SWG producer to parallel_window, SIMD ≤ 1 switches it off', () => {
+  const dwSwg = (): FoldableNode => ({
+    name: 'swg',
+    params: [{ name: 'SIMD', size: 16, mode: 'follow', followSwitch: { attribute: 'parallel_window', whenConsumer: 'SIMD' } }],
+    values: { SIMD: 1, parallel_window: 1 },
+    cycles: (v) => 160 / v.SIMD!,
+  });
+  const vvau: FoldableNode = {
+    name: 'vvau',
+    params: [{ name: 'PE', size: 16, mode: 'walk', drivesProducer: 'SIMD' }, { name: 'SIMD', size: 9, mode: 'walk' }],
+    values: { PE: 1, SIMD: 1 },
+    cycles: (v) => (16 * 9 * 10) / v.PE! / v.SIMD!,
+    producer: 0,
+  };
+  // 1440/(PE·SIMD): PE 16 → 90 ≥ 50, SIMD 3 → 30 < 50: SWG SIMD 16, parallel_window 1.
+  const r = setFolding([dwSwg(), vvau], { targetCycles: 50, twoPassRelaxation: false });
+  assert.deepEqual(r.values[0], { SIMD: 16, parallel_window: 1 });
+  // target 200: PE 8 → 180 < 200, SIMD stays 1: switch turned off (it started on).
+  const off = setFolding([dwSwg(), vvau], { targetCycles: 200 });
+  assert.deepEqual(off.values[1], { PE: 8, SIMD: 1 });
+  assert.deepEqual(off.values[0], { SIMD: 8, parallel_window: 0 });
 });
 
 test('a bad target is a usage error', () => {

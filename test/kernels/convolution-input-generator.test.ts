@@ -56,6 +56,11 @@ test('SWG shapes, datatypes and legal SIMD', () => {
   assert.deepEqual(swgKernel.inferShapes!(v, ctx), [[1, 6, 6, 36]]);
   assert.deepEqual(swgKernel.inferDatatypes!(v, ctx), ['INT4']);
   assert.deepEqual(swgKernel.parallelism!(v, ctx), { SIMD: { dimension: 'IFMChannels', size: 4 } });
+  // A depthwise SWG is not walked by SetFolding: it follows the VVAU/Pool it feeds.
+  assert.deepEqual(swgKernel.parallelism!(view(swgAttributes, { ...A, depthwise: 1 }), ctx), { SIMD: { dimension: 'IFMChannels', size: 4, fold: 'follow' } });
+  // Stream widths: SIMD·4 bits in and out; a whole 3×3 window per cycle with parallel_window.
+  assert.deepEqual(swgKernel.streamWidths!(view(swgAttributes, { ...A, SIMD: 2 }), ctx), { inputs: [8], outputs: [8] });
+  assert.deepEqual(swgKernel.streamWidths!(view(swgAttributes, { ...A, SIMD: 4, parallel_window: 1 }), ctx), { inputs: [16], outputs: [144] });
   assert.throws(() => swgKernel.cycles!(view(swgAttributes, { ...A, SIMD: 3 }), ctx), /SIMD=3 does not divide IFMChannels=4/);
 });
 

@@ -5,7 +5,8 @@ import { seededRandom } from '../../src/util/prng.js';
 import mvauKernel from '../../kernels/MVAU/kernel.js';
 import thrKernel from '../../kernels/Thresholding/kernel.js';
 import labelSelect from '../../kernels/LabelSelect/kernel.js';
-import { ctx } from './support.js';
+import { mvauAttributes } from '../../kernels/MVAU/_model.js';
+import { ctx, view } from './support.js';
 import { shared, skipNoShared } from '../helpers/paths.js';
 
 const f32 = (dims: number[], data: number[]): TensorValue => makeTensor(ElemType.FLOAT, dims, Float32Array.from(data));
@@ -43,6 +44,63 @@ test('MVAU execute matches the reference: plain, thresholds, ActVal, bipolar out
   const one = [thr[0]!.slice(0, 1)];
   const [b] = await mvauKernel.execute!([f32([3, MW], x), f32([MW, MH], w), f32([1, 1], one.flat())], { ...withAct, outputDataType: 'BIPOLAR', ActVal: 0 }, ctx);
   assert.deepEqual([...tensorToNumbers(b!)], reference(x, w, MW, MH, Array(MH).fill(one[0]), 'BIPOLAR'));
+});
+
+test('MVAU after a CNV→FC transition reads [1,3,3,36] as one vector of MW = 324 (Flatten removed, FINN\'s way)', async () => {
+  const rand = seededRandom(11);
+  const MW = 324, MH = 5;
+  const x = ints(rand, MW, 0, 3);
+  const w = ints(rand, MW * MH, -2, 1);
+  const a = { PE: 1, SIMD: 1, MW, MH, inputDataType: 'UINT2', weightDataType: 'INT2', outputDataType: 'INT32', noActivation: 1 };
+  const [y] = await mvauKernel.execute!([f32([1, 3, 3, 36], x), f32([MW, MH], w)], a, ctx);
+  assert.deepEqual(y!.dims, [1, MH]);
+  assert.deepEqual([...tensorToNumbers(y!)], reference(x, w, MW, MH));
+  // Same as running on the flattened input; a batch of 2 such frames reshapes to [2, 324].
+  const [flat] = await mvauKernel.execute!([f32([1, MW], x), f32([MW, MH], w)], a, ctx);
+  assert.deepEqual([...tensorToNumbers(flat!)], [...tensorToNumbers(y!)]);
+  const [two] = await mvauKernel.execute!([f32([2, 3, 3, 36], [...x, ...x]), f32([MW, MH], w)], a, ctx);
+  assert.deepEqual(two!.dims, [2, MH]);
+  assert.deepEqual([...tensorToNumbers(two!)], [...tensorToNumbers(y!), ...tensorToNumbers(y!)]);
+  // Shape inference agrees, with numInputVectors giving the vector axes.
+  const v = { ...view(mvauAttributes, a), inputShapes: [[1, 3, 3, 36]] };
+  assert.deepEqual(mvauKernel.inferShapes!(v, ctx), [[1, MH]]);
+  assert.deepEqual(mvauKernel.inferShapes!({ ...v, inputShapes: [[1, 4, 4, MW]] }, ctx), [[1, 4, 4, MH]]);
+  // A size that is no multiple of the frame is still an error naming the shapes.
+  await assert.rejects(async () => mvauKernel.execute!([f32([1, 3, 3, 35], x.slice(0, 315)), f32([MW, MH], w)], a, ctx), /MVAU input has shape \[1,3,3,35\], expected last axis MW=324/);
+  assert.throws(() => mvauKernel.inferShapes!({ ...v, name: 'MVAU_hls_4', inputShapes: [[1, 3, 3, 35]] }, ctx), /node 'MVAU_hls_4': MVAU input has shape \[1,3,3,35\]/);
+});
+
+test('a model whose Flatten between an NHWC producer and an MVAU was removed runs through the executor', async () => {
+  const { executeModel } = await import('../../src/exec/execute.js');
+  const { kernelResolver } = await import('../../src/exec/kernel-resolver.js');
+  const { harness } = await import('../transforms/optimization/support.js');
+  const { makeNode, makeValueInfo, tensorToProto } = await import('../../src/index.js');
+  const rand = seededRandom(5);
+  const MW = 324, MH = 4;
+  const x = ints(rand, MW, 0, 3);
+  const w = ints(rand, MW * MH, -2, 1);
+  const m = new Model({
+    ir_version: 8,
+    opset_import: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g',
+      node: [makeNode({
+        opType: 'MVAU_hls', domain: 'finn.custom_op.fpgadataflow.hls', name: 'MVAU_hls_0', inputs: ['x', 'w'], outputs: ['y'],
+        attributes: [
+          { name: 'MW', type: 2, i: MW }, { name: 'MH', type: 2, i: MH }, { name: 'PE', type: 2, i: 2 }, { name: 'SIMD', type: 2, i: 12 }, { name: 'noActivation', type: 2, i: 1 },
+          ...(['inputDataType', 'UINT2', 'weightDataType', 'INT2', 'outputDataType', 'INT32'].flatMap((v, i, a) => (i % 2 ? [] : [{ name: v, type: 3, s: new TextEncoder().encode(a[i + 1]!) }]))),
+        ],
+      })],
+      input: [makeValueInfo('x', ElemType.FLOAT, [1, 3, 3, 36])],
+      output: [makeValueInfo('y', ElemType.FLOAT, [1, MH])],
+      initializer: [tensorToProto(f32([MW, MH], w), 'w')],
+    },
+  } as ModelProto);
+  const h = await harness();
+  const r = await executeModel(m, new Map([['x', f32([1, 3, 3, 36], x)]]), { resolvers: [await kernelResolver(h.reg, m)], fallback: 'none' });
+  const y = r.outputs.get('y')!;
+  assert.deepEqual(y.dims, [1, MH]);
+  assert.deepEqual([...tensorToNumbers(y)], reference(x, w, MW, MH));
 });
 
 test('MVAU XNOR mode counts agreeing bits (popcount of xnor)', async () => {

@@ -36,7 +36,10 @@ test('MVAU cycles: (MH/P)·(MW/Q)·prod(numInputVectors)', () => {
   assert.equal(mvauKernel.cycles!(view(mvauAttributes, { ...cybsec0, PE: 2, SIMD: 5 }), ctx), 3840); // 32·120 (reference)
   assert.equal(mvauKernel.cycles!(view(mvauAttributes, { ...cybsec0, numInputVectors: [1, 4, 4] }), ctx), 614400); // 38400·16
   assert.throws(() => mvauKernel.cycles!(view(mvauAttributes, { ...cybsec0, PE: 3 }), ctx), /PE=3 does not divide MH=64/);
-  assert.deepEqual(mvauKernel.parallelism!(view(mvauAttributes, cybsec0), ctx), { PE: { dimension: 'MH', size: 64 }, SIMD: { dimension: 'MW', size: 600 } });
+  assert.deepEqual(mvauKernel.parallelism!(view(mvauAttributes, cybsec0), ctx), {
+    SIMD: { dimension: 'MW', size: 600, foldOrder: 0, widthBits: 2 },
+    PE: { dimension: 'MH', size: 64, foldOrder: 1 },
+  });
 });
 
 test('MVAU_hls on cybsec layer 0: LUT 319, BRAM 5 at 83.3 %', () => {

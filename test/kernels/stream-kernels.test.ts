@@ -33,7 +33,7 @@ test('Pool: MaxPool and QuantAvgPool on Im2Col-ordered windows; cycles; zero res
   // (C·k²/PE)·prod(odims)·batch = (4·4/2)·9 = 72
   const v = view(poolAttributes, { Channels: 4, PE: 2, KernelSize: [2, 2], OutImgDims: [3, 3], Function: 'MaxPool', InputDataType: 'INT4', OutputDataType: 'INT4' });
   assert.equal(pool.cycles!(v, ctx), 72);
-  assert.deepEqual(pool.parallelism!(v, ctx), { PE: { dimension: 'Channels', size: 4 } });
+  assert.deepEqual(pool.parallelism!(v, ctx), { PE: { dimension: 'Channels', size: 4, drivesProducer: 'SIMD' } });
   assert.deepEqual(poolHls.estimate!(v, ctx), { BRAM_18K: 0, BRAM_efficiency: 1, LUT: 0, URAM: 0, URAM_efficiency: 1, DSP: 0 });
 });
 
@@ -86,7 +86,7 @@ test('StreamingConcat joins channels; SIMD must divide every stream', async () =
   assert.deepEqual(vals(y), [0, 1, 2].flatMap((r) => [...p.slice(r * 2, r * 2 + 2), ...q.slice(r * 4, r * 4 + 4)]));
   const v = view(streamingConcatAttributes, { ChannelsPerStream: [2, 4], SIMD: 2, inputDataType: 'UINT4', numInputVectors: [1, 3] });
   assert.equal(concat.cycles!(v, ctx), 9); // 3·6/2
-  assert.deepEqual(concat.parallelism!(v, ctx), { SIMD: { dimension: 'gcd(ChannelsPerStream)', size: 2 } });
+  assert.deepEqual(concat.parallelism!(v, ctx), { SIMD: { dimension: 'gcd(ChannelsPerStream)', size: 2, fold: 'keep' } });
   assert.throws(() => concat.cycles!(view(streamingConcatAttributes, { ChannelsPerStream: [2, 4], SIMD: 4, inputDataType: 'UINT4' }), ctx), /SIMD=4 does not divide ChannelsPerStream\[0\]=2/);
 });
 

@@ -52,7 +52,10 @@ const V = { PE: 2, SIMD: 3, Dim: [4, 4], Channels: 8, Kernel: [3, 3], inputDataT
 test('VVAU cycles, legal PE/SIMD, shapes', () => {
   const v = view(vvauAttributes, V);
   assert.equal(vvauKernel.cycles!(v, ctx), 192); // (8·9/2/3)·4·4 = 12·16
-  assert.deepEqual(vvauKernel.parallelism!(v, ctx), { PE: { dimension: 'Channels', size: 8 }, SIMD: { dimension: 'kernel size kh·kw', size: 9 } });
+  assert.deepEqual(vvauKernel.parallelism!(v, ctx), {
+    PE: { dimension: 'Channels', size: 8, foldOrder: 0, drivesProducer: 'SIMD' },
+    SIMD: { dimension: 'kernel size kh·kw', size: 9, foldOrder: 1 },
+  });
   assert.deepEqual(vvauKernel.inferShapes!(v, ctx), [[1, 4, 4, 8]]);
   assert.throws(() => vvauKernel.cycles!(view(vvauAttributes, { ...V, SIMD: 2 }), ctx), /SIMD=2 does not divide kernel size kh·kw=9/);
   assert.throws(() => vvauKernel.cycles!(view(vvauAttributes, { ...V, PE: 3 }), ctx), /PE=3 does not divide Channels=8/);

@@ -39,7 +39,9 @@ test('compile --json: one JSON summary on stdout, plain progress on stderr, the 
   assert.ok(times.transforms.length > 0 && times.transforms.every((t) => t.transform.includes(':') && t.seconds >= 0));
   const log = readFileSync(path.join(out, 'compile.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
   assert.ok(log.some((l) => /stage topology/.test(l.msg)));
-  assert.ok(log.some((l) => /left alone/.test(l.msg) && /kernel mapping is not available yet/.test(l.msg)));
+  assert.ok(log.some((l) => /left alone/.test(l.msg) && /the blueprint ran no kernel mapping/.test(l.msg)));
+  assert.equal(summary.estimate, undefined, 'no hardware nodes before kernel mapping: no estimates');
+  assert.ok(!existsSync(path.join(out, 'report', 'estimate_layer_cycles.json')));
   const final = await loadModel(path.join(out, 'model.onnx'));
   assert.ok(final.graph.nodeCount > 0);
   assert.deepEqual(leftovers(path.join(p.dir, 'build')), []);

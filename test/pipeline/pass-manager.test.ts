@@ -48,6 +48,15 @@ test('the graph verifier runs after every transform and names the one that broke
   });
 });
 
+test('a transform that breaks the graph but reports no change is still named', { skip: skipNoShared }, async () => {
+  const { reg, plan } = await setup('stages:\n  topology: [Tolerant, BreakGraphQuietly]\n');
+  await assert.rejects(runPlan(reg, plan, await loadModel(TFC())), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'E_GRAPH_INVALID');
+    assert.match(e.message, /^after transform project:BreakGraphQuietly \(stage topology\): /);
+    return true;
+  });
+});
+
 test('host events in order; per-transform timing; --stop-after a transform or stage; --start-from a stage', { skip: skipNoShared }, async () => {
   const { reg, plan } = await setup('stages:\n  cleanup: [RemoveIdentityOps, GiveUniqueNodeNames]\n  topology: [Tolerant, PrefixOneNode, RemoveUnusedTensors]\nsteps:\n  - { after: GiveUniqueNodeNames, step: MarkStep }\n');
   const events: string[] = [];

@@ -20,6 +20,12 @@ export default defineTransform({ name: 'BreakGraph', stage: 'topology', descript
   const g = model.graph; const n = g.nodeList()[0]; g.removeNode(n); return true;
 } });
 `,
+  // Breaks the graph but reports no change: the pass manager must not take its word for it.
+  'break-quietly.ts': `import { defineTransform } from 'brainsmith';
+export default defineTransform({ name: 'BreakGraphQuietly', stage: 'topology', description: 'deliberately broken, says it changed nothing', apply(model) {
+  const g = model.graph; const n = g.nodeList()[0]; g.removeNode(n); return false;
+} });
+`,
   // Throws: a failing compile must leave no complete-looking folder.
   'explode.ts': `import { defineTransform } from 'brainsmith';
 export default defineTransform({ name: 'Explode', stage: 'topology', description: 'throws', apply() { throw new Error('boom'); } });

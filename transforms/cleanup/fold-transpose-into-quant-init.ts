@@ -66,7 +66,14 @@ function tryFold(graph: Graph, transpose: Node): boolean {
   graph.setOutput(q, 0, tOut);
   graph.removeValueInfo(qOut);
   for (const key of [...(graph.annotationsOf(qOut)?.keys() ?? [])]) graph.setAnnotation(qOut, key, undefined);
-  for (const { slot } of moves) graph.removeValueInfo(q.inputs[slot]!);
+  for (const { slot } of moves) {
+    const name = q.inputs[slot]!;
+    graph.removeValueInfo(name);
+    // Older exports (opset 9) also declare every initializer as a graph input. Its declared shape is now
+    // stale, and a caller feeding the old layout would get wrong results: the value is baked in from here
+    // on, so the declaration goes (what RemoveStaticGraphInputs does).
+    if (graph.isGraphInput(name)) graph.removeInput(name);
+  }
   return true;
 }
 

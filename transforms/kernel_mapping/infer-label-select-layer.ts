@@ -19,16 +19,17 @@ export default defineTransform({
       const [values, indices] = tk.outputs as [string, string];
       if (!indices || (values && (graph.hasConsumers(values) || graph.isGraphOutput(values)))) continue;
       const shape = staticShape(graph, x);
-      const k = constOf(graph, kName ?? '');
-      if (!shape || !k || k.data.length !== 1) continue;
+      // K is an input from opset 10 on, the attribute `k` before.
+      const k = kName ? constOf(graph, kName) : undefined;
+      const K = k ? k.data[0] : getInt(tk, 'k', 0);
+      if (!shape || (k && k.data.length !== 1)) continue;
       const axis = getInt(tk, 'axis', -1);
       if (axis !== -1 && axis !== shape.length - 1) continue;
       if (getInt(tk, 'largest', 1) !== 1 || getInt(tk, 'sorted', 1) !== 1) continue;
       const idt = datatypeOf(graph, x);
       if (!idt.isInteger()) continue;
       const labels = shape[shape.length - 1]!;
-      const K = k.data[0]!;
-      if (!Number.isInteger(K) || K < 1 || K > labels) continue;
+      if (typeof K !== 'number' || !Number.isInteger(K) || K < 1 || K > labels) continue;
       const odt = smallestDataType(0, labels - 1).name;
       graph.insertBefore(tk, hwNode('LabelSelect', [x], [indices], {
         Labels: labels,
@@ -40,7 +41,7 @@ export default defineTransform({
       }, freshName(graph, `LabelSelect_${tk.name}`)));
       graph.removeNode(tk);
       if (values) graph.removeValueInfo(values);
-      if (!graph.hasConsumers(kName)) graph.removeInitializer(kName);
+      if (kName && !graph.hasConsumers(kName)) graph.removeInitializer(kName);
       graph.setDatatypeName(indices, odt);
       changed = true;
     }

@@ -20,15 +20,25 @@ export default defineTransform({
     for (const out of graph.outputNames()) {
       const shape = staticShape(graph, out);
       const p = graph.producer(out);
-      if (!shape || shape.length !== 2 || !p || p.opType === 'TopK' || graph.getElemType(out) !== ElemType.FLOAT) continue;
+      // One class is not a classifier head: its top-1 index would always be 0 (e.g. a single-logit detector).
+      if (!shape || shape.length !== 2 || shape[1]! < 2 || !p || p.opType === 'TopK' || graph.getElemType(out) !== ElemType.FLOAT) continue;
       const k = Math.min(ctx.options.k, shape[1]!);
       const logits = graph.uniqueTensorName(`${out}_logits`);
       const kName = graph.uniqueTensorName(`${out}_k`);
       const values = graph.uniqueTensorName(`${out}_values`);
       graph.renameTensor(out, logits);
       graph.setShape(logits, shape, ElemType.FLOAT);
-      graph.setInitializer(tensorToProto(makeTensor(ElemType.INT64, [1], BigInt64Array.from([BigInt(k)])), kName));
-      graph.addNode(makeNode({ opType: 'TopK', inputs: [logits, kName], outputs: [values, out], name: `TopK_${out}`, attributes: attributesOf({ axis: -1, largest: 1, sorted: 1 }) }));
+      // TopK's signature follows the model's opset: k is an attribute before opset 10, an input from 10 on;
+      // largest and sorted exist from opset 11.
+      const opset = model.opsets.get('') ?? 0;
+      const name = `TopK_${out}`;
+      if (opset < 10) {
+        graph.addNode(makeNode({ opType: 'TopK', inputs: [logits], outputs: [values, out], name, attributes: attributesOf({ axis: -1, k }) }));
+      } else {
+        graph.setInitializer(tensorToProto(makeTensor(ElemType.INT64, [1], BigInt64Array.from([BigInt(k)])), kName));
+        const attrs: Record<string, number> = opset < 11 ? { axis: -1 } : { axis: -1, largest: 1, sorted: 1 };
+        graph.addNode(makeNode({ opType: 'TopK', inputs: [logits, kName], outputs: [values, out], name, attributes: attributesOf(attrs) }));
+      }
       graph.removeOutput(logits);
       graph.addOutput(makeValueInfo(out, ElemType.INT64, [shape[0]!, k]));
       graph.setDatatypeName(out, 'INT64');

@@ -6,9 +6,18 @@ const isKernel = (n: Node | undefined): boolean => n !== undefined && normalizeN
 /**
  * The convolution-to-dense transition `kernel → Transpose(NHWC→NCHW) → Flatten → MVAU` (FINN's
  * RemoveCNVtoFCFlatten): the Transpose and Flatten go, and the MVAU's weight rows are permuted from (c,h,w)
- * to (h,w,c) order so that it reads the channels-last stream directly. A Flatten/Reshape between two kernels
- * with nothing to permute goes as well (it only renames the stream's shape).
+ * to (h,w,c) order so that it reads the channels-last stream directly. A Flatten (or a Reshape that is a
+ * flatten) straight from a kernel into an MVAU goes as well: its input is already the channels-last stream
+ * in the order the MVAU's weight rows expect (streamlining reordered them), and the MVAU reads any input of
+ * MW elements per vector, so removing it only drops a shape rename. Other consumers keep the Flatten, since
+ * they would see a different shape.
  */
+/** [N, ...rest] → [N, prod(rest)]: the row-major order of the elements is unchanged. */
+function isPlainFlatten(inShape: number[] | undefined, outShape: number[]): boolean {
+  if (!inShape || inShape.length < 2) return false;
+  return outShape[0] === inShape[0] && outShape[1] === inShape.slice(1).reduce((a, b) => a * b, 1);
+}
+
 export default defineTransform({
   name: 'RemoveCNVtoFCFlatten',
   stage: 'kernel_mapping',
@@ -50,6 +59,16 @@ export default defineTransform({
         graph.removeValueInfo(producer.outputs[0]!);
         graph.setDatatypeName(producer.outputs[0]!, undefined);
         graph.removeNode(producer);
+        changed = true;
+      }
+      if (isKernel(graph.producer(fl.inputs[0]!)) && isPlainFlatten(staticShape(graph, fl.inputs[0]!), outShape)) {
+        const shapeInput = fl.inputs[1];
+        graph.setInput(consumer, uses[0]!.index, fl.inputs[0]!);
+        graph.removeValueInfo(out);
+        graph.setDatatypeName(out, undefined);
+        graph.removeNode(fl);
+        // A Reshape's target shape constant goes with it unless something else reads it.
+        if (shapeInput && graph.getInitializer(shapeInput) && graph.consumers(shapeInput).length === 0) graph.removeInitializer(shapeInput);
         changed = true;
       }
     }

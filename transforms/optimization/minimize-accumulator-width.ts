@@ -1,4 +1,5 @@
 import { defineTransform, makeTensor, parseDataType, tensorToNumbers, ElemType, type TensorValue } from '../../src/index.js';
+import { hwNodeKind } from '../../src/estimate/hw-nodes.js';
 import { accumulatorRange, accumulatorTypeFor, kernelNodes, registryService, roundToBytes, valueRange, writeAttribute, type Range } from '../../src/folding/index.js';
 
 function filled(like: TensorValue, v: number): TensorValue {
@@ -54,6 +55,10 @@ export default defineTransform({
         if (a.outputDataType !== adt.name) {
           changes.push(['outputDataType', adt.name]);
           g.setDatatypeName(out, adt.name);
+          // Kernels reading this stream describe it in inputDataType (FINN's InferDataTypes updates it).
+          for (const c of g.consumerNodes(out)) {
+            if (c.inputs[0] === out && hwNodeKind(c) && c.attributes.some((x) => x.name === 'inputDataType')) writeAttribute(c, 'inputDataType', adt.name);
+          }
         }
       }
       if (a.accDataType !== adt.name) changes.push(['accDataType', adt.name]);

@@ -10,6 +10,11 @@ interface CompileArgs {
   input?: string[];
   expected?: string;
   force: boolean;
+  board?: string;
+  part?: string;
+  clockNs?: number;
+  targetFps?: number;
+  foldingConfig?: string;
 }
 
 export const compileCommand = defineCommand<CompileArgs>({
@@ -26,16 +31,25 @@ export const compileCommand = defineCommand<CompileArgs>({
       .option('input', { type: 'string', array: true, describe: 'Input .npy for --verify, one per graph input (default: seeded random inputs)' })
       .option('expected', { type: 'string', describe: 'With --verify: golden output .npy the final model must reproduce' })
       .option('force', { type: 'boolean', default: false, describe: 'Replace an existing output folder that is not a brainsmith build' })
+      .option('board', { type: 'string', describe: "Target board (Pynq-Z1, Pynq-Z2, Ultra96, ZCU102, ZCU104, KV260_SOM, U50, U200, U250, U280, U55C, VCK190, VEK280); default: the blueprint's target, else Pynq-Z1" })
+      .option('part', { type: 'string', describe: 'Target FPGA part, instead of --board' })
+      .option('clock-ns', { type: 'number', describe: "Clock period in ns for folding and estimates (default: the blueprint's target, else 10)" })
+      .option('target-fps', { type: 'number', describe: 'Fold the kernels (PE/SIMD) to reach this many frames per second (FINN SetFolding)' })
+      .option('folding-config', { type: 'string', describe: 'Apply a FINN folding config (Defaults plus per-node PE/SIMD/…); overrides --target-fps as in FINN' })
+      .conflicts('board', 'part')
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout (progress and logs stay on stderr)' })
       .example('$0 compile model.onnx', 'Compile with the default blueprint into build/model')
       .example('$0 compile tfc.onnx -o out --stop-after topology --verify', 'Clean up and streamline, checking outputs after every stage')
       .example('$0 compile tfc.onnx --verify --input x.npy --expected y.npy', 'Verify on a golden input/output pair')
+      .example('$0 compile tfc.onnx -o out --board Pynq-Z2 --clock-ns 10 --target-fps 100000', 'Map to kernels, fold to 100k fps and write FINN-style estimate reports')
+      .example('$0 compile tfc.onnx -o out --folding-config folding.json', 'Apply a FINN folding config instead of a target')
       .example('$0 compile model.onnx --config blueprint.yaml --json', 'Use a blueprint and print a JSON summary'),
   async run(args, ctx) {
     const { compile } = await import('../../pipeline/compile.js');
     const { createCompileLogger } = await import('../../pipeline/compile-log.js');
     const { createProgress } = await import('../../pipeline/progress.js');
     const { readTensorFile } = await import('../../exec/bind-inputs.js');
+    const { formatBuildEstimate } = await import('../../pipeline/compile-estimate.js');
     const quiet = ['warn', 'error', 'fatal', 'silent'].includes(args.logLevel);
     const progress = createProgress(process.stderr, !quiet);
     const logger = await createCompileLogger(args.logLevel, () => progress.clear());
@@ -50,6 +64,11 @@ export const compileCommand = defineCommand<CompileArgs>({
         inputs: args.input,
         expected: args.expected,
         force: args.force,
+        board: args.board,
+        part: args.part,
+        clockNs: args.clockNs,
+        targetFps: args.targetFps,
+        foldingConfig: args.foldingConfig,
         strictPlugins: args.strictPlugins,
         log: logger.log,
         progress,
@@ -61,6 +80,11 @@ export const compileCommand = defineCommand<CompileArgs>({
         const left = summary.leftAlone.length ? `; op types left alone: ${summary.leftAlone.map((l) => l.opType).join(', ')}` : '';
         const ver = summary.verification ? `; verification ${summary.verification.ok ? 'passed' : 'FAILED'} (${summary.verification.stages} stage${summary.verification.stages === 1 ? '' : 's'})` : '';
         ctx.out(`compiled ${args.model} -> ${summary.output} (${summary.nodes.before} -> ${summary.nodes.after} nodes, ${summary.stages.map((s) => s.stage).join(', ')}${summary.stoppedAfter ? `, stopped after ${summary.stoppedAfter}` : ''}) in ${Math.round(summary.ms)} ms${ver}${left}`);
+        if (summary.estimate) {
+          ctx.out(`reports      ${summary.estimate.reports.join(', ')}`);
+          ctx.out('');
+          ctx.out(formatBuildEstimate(summary.estimate));
+        }
       }
     } finally {
       logger.close();

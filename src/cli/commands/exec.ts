@@ -56,8 +56,18 @@ export const execCommand = defineCommand<ExecArgs>({
       }
       targets.set(target, path);
     }
+    // Hardware nodes (a compiled model, or FINN's) run through their kernel plugins' `execute`; the registry
+    // is opened only then, so plain models start fast.
+    const { classifyNodeDomain } = await import('../../ir/domains.js');
+    const resolvers = [];
+    if (model.graph.nodeList().some((n) => classifyNodeDomain(n) === 'finn-hw')) {
+      const { openCliRegistry } = await import('./plugin-cli.js');
+      const { kernelResolver } = await import('../../exec/kernel-resolver.js');
+      const reg = await openCliRegistry(ctx.log, { strict: args.strictPlugins });
+      resolvers.push(await kernelResolver(reg, model));
+    }
     const t0 = performance.now();
-    const result = await executeBatched(model, bound, { fallback: args.fallback as 'onnxruntime' | 'none' });
+    const result = await executeBatched(model, bound, { fallback: args.fallback as 'onnxruntime' | 'none', resolvers });
     const ms = performance.now() - t0;
     for (const [name, file] of targets) {
       const v = result.outputs.get(name)!;

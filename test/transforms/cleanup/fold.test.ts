@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTransform, getInts } from '../../../src/index.js';
+import { applyTransform, getInts, loadModel } from '../../../src/index.js';
+import { shared, skipNoShared } from '../../helpers/paths.js';
 import { makeValueInfo } from '../../../src/ir/shape.js';
 import { tensorFromProto, tensorToNumbers } from '../../../src/tensor/tensor-value.js';
 import { F, QONNX, applyAndCheck, builtins, floatInit, int64Init, makeModel, node, opTypes } from './support.js';
@@ -108,4 +109,24 @@ test('FoldTransposeIntoQuantInit leaves activation quantizers (non-constant inpu
   });
   assert.equal((await applyAndCheck('FoldTransposeIntoQuantInit', m)).changed, false);
   assert.deepEqual(getInts(m.graph.nodeList()[1]!, 'perm'), [1, 0]);
+});
+
+test('FoldTransposeIntoQuantInit on TFC_2W2A (opset 9, initializers listed as graph inputs) drops the stale input declarations', { skip: skipNoShared }, async () => {
+  const m = await loadModel(shared('qonnx-zoo/TFC_2W2A.onnx'));
+  const reg = await builtins();
+  for (const name of ['NormalizeDomains', 'InferShapes']) await applyTransform(reg, name, m);
+  const weights = m.graph.nodesByOpType('Quant').filter((q) => {
+    const t = m.graph.consumerNodes(q.outputs[0]!)[0];
+    return t?.opType === 'Transpose' && m.graph.isGraphInput(q.inputs[0]!) && m.graph.isInitializer(q.inputs[0]!);
+  }).map((q) => q.inputs[0]!);
+  assert.ok(weights.length > 0, 'the model has weight quantizers on initializers that are also graph inputs');
+  const before = weights.map((w) => tensorFromProto(m.graph.getInitializer(w)!).dims);
+  // applyAndCheck runs the graph verifier, which rejects a graph input whose declared shape differs from its initializer.
+  const r = await applyAndCheck('FoldTransposeIntoQuantInit', m);
+  assert.equal(r.changed, true);
+  assert.ok(!opTypes(m).includes('Transpose'));
+  weights.forEach((w, i) => {
+    assert.equal(m.graph.isGraphInput(w), false, `${w} is no longer declared as a graph input`);
+    assert.deepEqual(tensorFromProto(m.graph.getInitializer(w)!).dims, [...before[i]!].reverse());
+  });
 });

@@ -2,11 +2,12 @@
 import type { Model } from '../../../src/index.js';
 import { addConst, broadcastOp, floatTypeOf, isFloatTensor } from './consts.js';
 import { dropIfUnused, matchConstBinary, soleConsumer } from './graph-edit.js';
+import { quantizedNodes } from './quantized-scope.js';
 
 export function collapseRepeated(model: Model, opType: 'Add' | 'Mul', combine: (a: number, b: number) => number): boolean {
   const graph = model.graph;
   let changed = false;
-  for (const second of graph.nodesByOpType(opType)) {
+  for (const second of quantizedNodes(graph, opType)) {
     if (!second.graph) continue;
     const m2 = matchConstBinary(graph, second, opType);
     if (!m2 || !isFloatTensor(graph, m2.cName)) continue;

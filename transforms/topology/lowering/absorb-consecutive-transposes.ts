@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { soleConsumer } from '../_lib/graph-edit.js';
 import { permOf } from '../_lib/layout.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * Transpose(Transpose(x, p1), p2): an identity composition (p1[p2[i]] = i) disappears, readers of the second
@@ -13,7 +14,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const second of graph.nodesByOpType('Transpose')) {
+    for (const second of quantizedNodes(graph, 'Transpose')) {
       if (!second.graph) continue;
       const first = graph.producer(second.inputs[0]!);
       const rank = graph.getShape(second.inputs[0]!)?.length;

@@ -1,6 +1,7 @@
 import { defineTransform, getString, setString } from '../../../src/index.js';
 import { isQonnxOp, soleConsumer } from '../_lib/graph-edit.js';
 import { TO_NCHW, permOf, permute, samePerm } from '../_lib/layout.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * Transpose(x_nhwc → nchw) then MultiThreshold (NCHW) ≡ MultiThreshold (NHWC) on x, then the Transpose: the
@@ -13,7 +14,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const mt of graph.nodeList()) {
+    for (const mt of quantizedNodes(graph)) {
       if (!isQonnxOp(mt, 'MultiThreshold') || getString(mt, 'data_layout', 'NCHW') !== 'NCHW') continue;
       const tr = graph.producer(mt.inputs[0]!);
       if (!tr || !samePerm(permOf(tr), TO_NCHW) || soleConsumer(graph, tr.outputs[0]!) !== mt) continue;

@@ -2,6 +2,7 @@ import { QONNX_GENERAL_DOMAIN, defineTransform, getFloat, setFloat, setString } 
 import { addConst, constOf } from '../_lib/consts.js';
 import { dropIfUnused, ensureQonnxOpset, isOnnxOp, isQonnxOp } from '../_lib/graph-edit.js';
 import { thresholdsOf } from '../_lib/multithreshold.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * MatMul of a BIPOLAR activation (from a MultiThreshold with out_scale 2, out_bias −1) by BIPOLAR weights →
@@ -15,7 +16,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const mm of graph.nodesByOpType('MatMul')) {
+    for (const mm of quantizedNodes(graph, 'MatMul')) {
       if (!isOnnxOp(mm, 'MatMul')) continue;
       const [x, wName] = mm.inputs as [string, string];
       const w = constOf(graph, wName);

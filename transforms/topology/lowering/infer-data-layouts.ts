@@ -1,6 +1,7 @@
 import { defineTransform, getString, type Graph, type Node } from '../../../src/index.js';
 import { isQonnxOp } from '../_lib/graph-edit.js';
 import { permOf, permute } from '../_lib/layout.js';
+import { quantizedDatapath } from '../_lib/quantized-scope.js';
 
 const DEFAULT_BY_RANK: Record<number, string[]> = { 2: ['N', 'C'], 3: ['N', 'C', 'W'], 4: ['N', 'C', 'H', 'W'] };
 const NHWC = ['N', 'H', 'W', 'C'];
@@ -41,6 +42,8 @@ export default defineTransform({
   description: 'Annotate tensor_layout on graph inputs and node outputs (NCHW/NHWC/NC)',
   apply(model) {
     const graph = model.graph;
+    // Layouts matter to the hardware mapping of the quantized datapath; a float model stays untouched.
+    if (quantizedDatapath(graph).size === 0) return false;
     let changed = false;
     const set = (t: string, layout: string[] | undefined): void => {
       if (!t || !layout) return;

@@ -2,6 +2,7 @@ import { QONNX_GENERAL_DOMAIN, defineTransform, getInt, getInts, getString } fro
 import { addConst, constOf, floatTypeOf } from '../_lib/consts.js';
 import { annotateAccumulator, dropIfUnused, ensureQonnxOpset, isOnnxOp } from '../_lib/graph-edit.js';
 import { TO_NCHW, TO_NHWC, addTranspose } from '../_lib/layout.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * 2-D Conv (group 1, or depthwise) with constant weights → Transpose to NHWC, Im2Col (patches ordered kh, kw, c),
@@ -15,7 +16,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const conv of graph.nodesByOpType('Conv')) {
+    for (const conv of quantizedNodes(graph, 'Conv')) {
       if (!isOnnxOp(conv, 'Conv')) continue;
       const x = conv.inputs[0]!;
       const w = constOf(graph, conv.inputs[1] ?? '');

@@ -1,6 +1,7 @@
 import { QONNX_GENERAL_DOMAIN, defineTransform, getInt, getInts } from '../../../src/index.js';
 import { ensureQonnxOpset, isOnnxOp } from '../_lib/graph-edit.js';
 import { TO_NCHW, TO_NHWC, addTranspose, permute } from '../_lib/layout.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * 2-D MaxPool (NCHW) → Transpose to NHWC, MaxPoolNHWC, Transpose back; the Transposes then cancel against
@@ -13,7 +14,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const pool of graph.nodesByOpType('MaxPool')) {
+    for (const pool of quantizedNodes(graph, 'MaxPool')) {
       if (!isOnnxOp(pool, 'MaxPool') || pool.outputs.filter((o) => o).length !== 1) continue;
       const shape = graph.getShape(pool.inputs[0]!);
       if (!shape || shape.length !== 4 || getInt(pool, 'storage_order', 0) !== 0) continue;

@@ -9,6 +9,7 @@ import {
 } from '../../../src/index.js';
 import { addFloatInitializer, dropIfUnused, readInitializer } from './_lib/tensors.js';
 import { derivedNodeName, ensureQonnxOpset, isStandardNode as isStandard, soleUse } from './_lib/rewire.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 function scalarInit(graph: Graph, name: string | undefined): number | undefined {
   const t = name ? readInitializer(graph, name) : undefined;
@@ -43,7 +44,7 @@ export default defineTransform({
   apply(model, ctx) {
     const graph = model.graph;
     let converted = 0;
-    for (const ap of graph.nodesByOpType('AveragePool')) {
+    for (const ap of quantizedNodes(graph, 'AveragePool')) {
       if (!ap.graph || !isStandard(ap)) continue;
       const geo = poolGeometry(ap);
       const mul = soleConsumer(graph, ap.outputs[0]!);

@@ -3,6 +3,7 @@
 import { defineTransform, makeNode, makeValueInfo, ElemType } from '../../../src/index.js';
 import { addFloatInitializer, dropIfUnused, readInitializer } from './_lib/tensors.js';
 import { appendAfterOutput, derivedNodeName, isStandardNode } from './_lib/rewire.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 export default defineTransform({
   name: 'ExtractConvBias',
@@ -11,7 +12,7 @@ export default defineTransform({
   apply(model, ctx) {
     const graph = model.graph;
     let extracted = 0;
-    for (const conv of graph.nodesByOpType('Conv')) {
+    for (const conv of quantizedNodes(graph, 'Conv')) {
       if (!isStandardNode(conv)) continue;
       const bias = conv.inputs[2];
       const weightShape = graph.getShape(conv.inputs[1] ?? '');

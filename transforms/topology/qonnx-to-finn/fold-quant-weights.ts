@@ -11,6 +11,7 @@ import {
   addFloatInitializer, broadcastTo, dropIfUnused, nodeError, readInitializer, singleAxisValues, transpose, writeFloatInitializer,
 } from './_lib/tensors.js';
 import { appendAfterOutput, derivedNodeName, isStandardNode as isStandard, soleUse } from './_lib/rewire.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 interface Folded {
   /** Tensor the folded weights are stored under (the quantizer's output, or a folded Transpose's output). */
@@ -89,7 +90,7 @@ export default defineTransform({
     const graph = model.graph;
     let integer = 0;
     let float = 0;
-    for (const node of graph.nodeList()) {
+    for (const node of quantizedNodes(graph)) {
       if (!node.graph || !isQuantizerNode(node)) continue;
       if (!node.inputs.every((i) => i === '' || graph.isInitializer(i))) continue;
       const q = readQuantizer(graph, node);

@@ -5,6 +5,7 @@ import {
 } from '../../../src/index.js';
 import { addFloatInitializer, dropIfUnused, readInitializer, transpose } from './_lib/tensors.js';
 import { derivedNodeName, isStandardNode } from './_lib/rewire.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** A tensor holding the transpose of 2-D `name`: a transposed initializer copy, else a Transpose node. */
 function transposed(graph: Graph, gemm: Node, name: string, tag: string): string {
@@ -28,7 +29,7 @@ export default defineTransform({
   apply(model, ctx) {
     const graph = model.graph;
     let converted = 0;
-    for (const gemm of graph.nodesByOpType('Gemm')) {
+    for (const gemm of quantizedNodes(graph, 'Gemm')) {
       if (!isStandardNode(gemm)) continue;
       const [a, b, c] = gemm.inputs;
       const y = gemm.outputs[0];

@@ -8,6 +8,7 @@ import { integerDataType, integerOf, isQuantizerNode, readQuantizer, type Quanti
 import { smallestInputReaching } from './_lib/thresholds.js';
 import { addFloatInitializer, broadcastTo, dropIfUnused, singleAxisValues, staticShape } from './_lib/tensors.js';
 import { appendAfterOutput, derivedNodeName, ensureQonnxOpset, isStandardNode } from './_lib/rewire.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 const options = z.object({
   /** Wider activations stay Quant nodes (2^b − 1 thresholds per channel), as FINN's default filter does. */
@@ -64,7 +65,7 @@ export default defineTransform({
     const maxBitWidth = ctx.options.maxBitWidth ?? 8;
     const absorbRelu = ctx.options.absorbRelu ?? true;
     let converted = 0;
-    for (const node of graph.nodeList()) {
+    for (const node of quantizedNodes(graph)) {
       if (!node.graph || !isQuantizerNode(node)) continue;
       const x = node.inputs[0];
       const out = node.outputs[0];

@@ -2,6 +2,7 @@ import { defineTransform } from '../../../src/index.js';
 import { addConst, constOf, perChannel } from '../_lib/consts.js';
 import { absorbFollower, annotateAccumulator, dropIfUnused, isOnnxOp, matchConstBinary, soleConsumer } from '../_lib/graph-edit.js';
 import { isOneBitFactor, replaceWeights } from '../_lib/one-bit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** Conv(x, W, b)·c → Conv(x, W·c, b·c) for c of ±1/0 values per output channel (axis 1). */
 export default defineTransform({
@@ -11,7 +12,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const conv of graph.nodesByOpType('Conv')) {
+    for (const conv of quantizedNodes(graph, 'Conv')) {
       if (!isOnnxOp(conv, 'Conv')) continue;
       const w = constOf(graph, conv.inputs[1] ?? '');
       const bias = conv.inputs[2] ? constOf(graph, conv.inputs[2]) : undefined;

@@ -2,6 +2,7 @@ import { defineTransform } from '../../../src/index.js';
 import { constOf, perChannel } from '../_lib/consts.js';
 import { absorbFollower, annotateAccumulator, dropIfUnused, isOnnxOp, matchConstBinary, soleConsumer } from '../_lib/graph-edit.js';
 import { isOneBitFactor, replaceWeights } from '../_lib/one-bit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** MatMul(x, W)·c → MatMul(x, W·c) for c of ±1/0 values per output column: the weights stay integer. */
 export default defineTransform({
@@ -11,7 +12,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const mm of graph.nodesByOpType('MatMul')) {
+    for (const mm of quantizedNodes(graph, 'MatMul')) {
       if (!isOnnxOp(mm, 'MatMul')) continue;
       const w = constOf(graph, mm.inputs[1] ?? '');
       const mul = soleConsumer(graph, mm.outputs[0]!);

@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { dropIfUnused, isQonnxOp, linearBefore, bypass } from '../_lib/graph-edit.js';
 import { paramPerRow, rewriteThresholds, thresholdsOf } from '../_lib/multithreshold.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** MultiThreshold(x·m, T) = MultiThreshold(x, T / m) for a positive scalar or per-channel m. */
 export default defineTransform({
@@ -10,7 +11,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const mt of graph.nodeList()) {
+    for (const mt of quantizedNodes(graph)) {
       if (!isQonnxOp(mt, 'MultiThreshold')) continue;
       const mul = linearBefore(graph, mt.inputs[0]!, ['Mul']);
       const t = thresholdsOf(graph, mt);

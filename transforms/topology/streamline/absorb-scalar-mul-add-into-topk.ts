@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { isScalar } from '../_lib/consts.js';
 import { bypass, dropIfUnused, isOnnxOp, linearBefore } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * TopK's indices do not change under a monotonic increasing map: a scalar Add, or a Mul by a positive scalar,
@@ -13,7 +14,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const topk of graph.nodesByOpType('TopK')) {
+    for (const topk of quantizedNodes(graph, 'TopK')) {
       if (!isOnnxOp(topk, 'TopK')) continue;
       const values = topk.outputs[0];
       if (values && (graph.hasConsumers(values) || graph.isGraphOutput(values))) continue;

@@ -2,6 +2,7 @@ import { defineTransform, getFloat, setFloat, setString, smallestDataType } from
 import { isScalar } from '../_lib/consts.js';
 import { absorbFollower, dropIfUnused, isQonnxOp, matchConstBinary, soleConsumer } from '../_lib/graph-edit.js';
 import { thresholdsOf } from '../_lib/multithreshold.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * MultiThreshold(x) + b → MultiThreshold(x) with out_bias + b, for a scalar b (the bias a signed activation
@@ -14,7 +15,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const mt of graph.nodeList()) {
+    for (const mt of quantizedNodes(graph)) {
       if (!isQonnxOp(mt, 'MultiThreshold') || !mt.graph) continue;
       const out = mt.outputs[0]!;
       const add = soleConsumer(graph, out);

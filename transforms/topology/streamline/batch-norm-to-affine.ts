@@ -1,6 +1,7 @@
 import { defineTransform, getFloat, getInts, hasAttribute, type Graph, type Node } from '../../../src/index.js';
 import { addConst, constOf, floatTypeOf, numel } from '../_lib/consts.js';
 import { dropIfUnused, isOnnxOp, soleConsumer } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** Axes of an Unsqueeze/Squeeze from its attribute (opset < 13) or its second input (opset ≥ 13). */
 function axesOf(graph: Graph, node: Node): number[] | undefined {
@@ -36,7 +37,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const bn of graph.nodesByOpType('BatchNormalization')) {
+    for (const bn of quantizedNodes(graph, 'BatchNormalization')) {
       if (!isOnnxOp(bn, 'BatchNormalization') || bn.outputs.filter((o) => o).length !== 1) continue;
       const [scale, bias, mean, variance] = bn.inputs.slice(1, 5).map((t) => constOf(graph, t));
       if (!scale || !bias || !mean || !variance) continue;

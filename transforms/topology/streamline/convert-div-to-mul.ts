@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { addConst, isFloatTensor, mapConst } from '../_lib/consts.js';
 import { dropIfUnused, matchConstBinary } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** Div(x, c) → Mul(x, 1/c) for a float constant c (integer Div truncates, so it stays). */
 export default defineTransform({
@@ -10,7 +11,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const node of graph.nodesByOpType('Div')) {
+    for (const node of quantizedNodes(graph, 'Div')) {
       const m = matchConstBinary(graph, node, 'Div', false);
       if (!m || !isFloatTensor(graph, m.cName) || m.c.data.some((v) => v === 0)) continue;
       const inv = addConst(graph, `${node.name || 'Div'}_inv`, mapConst(m.c, (v) => 1 / v), graph.getElemType(m.cName));

@@ -1,6 +1,7 @@
 import { QONNX_GENERAL_DOMAIN, defineTransform, setFloat, setString } from '../../../src/index.js';
 import { addConst } from '../_lib/consts.js';
 import { ensureQonnxOpset, isOnnxOp } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * Sign(x) → MultiThreshold(x, [[0]]) with out_scale 2 and out_bias −1: +1 for x ≥ 0, −1 below (a BIPOLAR
@@ -13,7 +14,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const node of graph.nodesByOpType('Sign')) {
+    for (const node of quantizedNodes(graph, 'Sign')) {
       if (!isOnnxOp(node, 'Sign')) continue;
       const t = addConst(graph, `${node.name || 'Sign'}_thresholds`, { dims: [1, 1], data: Float64Array.of(0) });
       const mt = graph.replaceNode(node, {

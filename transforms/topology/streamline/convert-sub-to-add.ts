@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { addConst, isFloatTensor, mapConst } from '../_lib/consts.js';
 import { dropIfUnused, matchConstBinary } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** Sub(x, c) → Add(x, −c) for a float constant c, so the Add can be moved and collapsed like any other. */
 export default defineTransform({
@@ -10,7 +11,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const node of graph.nodesByOpType('Sub')) {
+    for (const node of quantizedNodes(graph, 'Sub')) {
       const m = matchConstBinary(graph, node, 'Sub', false);
       if (!m || !isFloatTensor(graph, m.cName)) continue;
       const neg = addConst(graph, `${node.name || 'Sub'}_neg`, mapConst(m.c, (v) => -v), graph.getElemType(m.cName));

@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { addConst, floatTypeOf, isScalar, mapConst } from '../_lib/consts.js';
 import { dropIfUnused, matchConstBinary } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * Mul(x, c) with some negative entries → Mul(Mul(x, sign(c)), |c|): the ±1 factor can then go into the
@@ -13,7 +14,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const mul of graph.nodesByOpType('Mul')) {
+    for (const mul of quantizedNodes(graph, 'Mul')) {
       const m = matchConstBinary(graph, mul, 'Mul');
       if (!m || isScalar(m.c)) continue;
       const v = m.c.data;

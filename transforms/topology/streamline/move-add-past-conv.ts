@@ -1,6 +1,7 @@
 import { defineTransform, getInt, getInts, getString } from '../../../src/index.js';
 import { addConst, constOf, floatTypeOf, perChannel } from '../_lib/consts.js';
 import { annotateAccumulator, dropIfUnused, isOnnxOp, linearBefore, swapPast } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * Conv(x + a, W) → Conv(x, W) + b with b[co] = Σ_{ci,kh,kw} W[co,ci,kh,kw]·a[ci], for a scalar or per-input-
@@ -13,7 +14,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const conv of graph.nodesByOpType('Conv')) {
+    for (const conv of quantizedNodes(graph, 'Conv')) {
       if (!isOnnxOp(conv, 'Conv') || conv.inputs[2]) continue;
       if (getInts(conv, 'pads', []).some((p) => p !== 0) || getString(conv, 'auto_pad', 'NOTSET') !== 'NOTSET' || getInt(conv, 'group', 1) !== 1) continue;
       const w = constOf(graph, conv.inputs[1] ?? '');

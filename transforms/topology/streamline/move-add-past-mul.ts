@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { addConst, broadcastOp, floatTypeOf, isFloatTensor } from '../_lib/consts.js';
 import { absorbFollower, dropIfUnused, keepsShape, matchConstBinary, soleConsumer, swapPast } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * (x + a)·m → x·m + a·m, so Adds gather behind Muls where they can be collapsed and absorbed. Each Add walks
@@ -14,7 +15,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const add of graph.nodesByOpType('Add')) {
+    for (const add of quantizedNodes(graph, 'Add')) {
       // Merging with a following Add only once this Add has moved: a lone Add + Add pair is
       // CollapseRepeatedAdd's job and must not make this transform report a change.
       let moved = false;

@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { addConst, broadcastOp, floatTypeOf } from '../_lib/consts.js';
 import { dropIfUnused, isOnnxOp, linearBefore } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 const sameConst = (a: { dims: number[]; data: Float64Array }, b: { dims: number[]; data: Float64Array }): boolean =>
   a.dims.length === b.dims.length && a.dims.every((d, i) => d === b.dims[i]) && a.data.every((v, i) => v === b.data[i]);
@@ -16,7 +17,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const add of graph.nodesByOpType('Add')) {
+    for (const add of quantizedNodes(graph, 'Add')) {
       if (!add.graph || !isOnnxOp(add, 'Add') || add.inputs.length !== 2) continue;
       const [i0, i1] = add.inputs as [string, string];
       if (i0 === i1 || graph.isInitializer(i0) || graph.isInitializer(i1)) continue;

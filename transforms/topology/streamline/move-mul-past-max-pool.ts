@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { perChannel } from '../_lib/consts.js';
 import { copyDatatype, isOnnxOp, linearBefore, swapPast } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** MaxPool(x·c) → MaxPool(x)·c for a positive scalar or per-channel (axis 1) c: max commutes with it. */
 export default defineTransform({
@@ -10,7 +11,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const pool of graph.nodesByOpType('MaxPool')) {
+    for (const pool of quantizedNodes(graph, 'MaxPool')) {
       if (!isOnnxOp(pool, 'MaxPool') || pool.outputs.filter((o) => o).length !== 1) continue;
       const mul = linearBefore(graph, pool.inputs[0]!, ['Mul']);
       if (!mul || mul.c.data.some((v) => !(v > 0))) continue;

@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { addConst, constOf, floatTypeOf, isScalar } from '../_lib/consts.js';
 import { annotateAccumulator, dropIfUnused, isOnnxOp, linearBefore, swapPast } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** MatMul(x + a, W) → MatMul(x, W) + a·Σ_k W[k, :] for a scalar a and 2-D constant W. */
 export default defineTransform({
@@ -10,7 +11,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const mm of graph.nodesByOpType('MatMul')) {
+    for (const mm of quantizedNodes(graph, 'MatMul')) {
       if (!isOnnxOp(mm, 'MatMul')) continue;
       const w = constOf(graph, mm.inputs[1] ?? '');
       if (!w || w.dims.length !== 2) continue;

@@ -1,6 +1,7 @@
 import { defineTransform, type Node } from '../../../src/index.js';
 import { isScalar } from '../_lib/consts.js';
 import { copyDatatype, isOnnxOp, isQonnxOp, matchConstBinary, soleConsumer, swapPast } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** Ops f with f(x·s) = f(x)·s and f(x + s) = f(x) + s for a scalar s (max pooling only for s > 0 in a Mul). */
 const SHAPE_OPS = ['Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze', 'Identity'];
@@ -24,7 +25,7 @@ export default defineTransform({
     const graph = model.graph;
     let changed = false;
     for (const op of ['Mul', 'Add']) {
-      for (const lin of graph.nodesByOpType(op)) {
+      for (const lin of quantizedNodes(graph, op)) {
         for (;;) {
           // Cheap structural checks first: most Muls/Adds are not followed by an invariant op.
           const next = lin.graph && soleConsumer(graph, lin.outputs[0]!);

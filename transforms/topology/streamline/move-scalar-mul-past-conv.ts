@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { isScalar } from '../_lib/consts.js';
 import { annotateAccumulator, isOnnxOp, linearBefore, swapPast } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** Conv(x·s, W) → Conv(x, W)·s for a scalar s and a Conv without bias (zero padding scales too). */
 export default defineTransform({
@@ -10,7 +11,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const conv of graph.nodesByOpType('Conv')) {
+    for (const conv of quantizedNodes(graph, 'Conv')) {
       if (!isOnnxOp(conv, 'Conv') || conv.inputs[2] || !graph.isInitializer(conv.inputs[1] ?? '')) continue;
       const mul = linearBefore(graph, conv.inputs[0]!, ['Mul']);
       if (!mul || !isScalar(mul.c)) continue;

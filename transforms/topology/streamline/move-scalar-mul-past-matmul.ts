@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { isScalar } from '../_lib/consts.js';
 import { annotateAccumulator, isOnnxOp, linearBefore, swapPast } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** MatMul(x·s, W) → MatMul(x, W)·s for a scalar s and constant W. */
 export default defineTransform({
@@ -10,7 +11,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const mm of graph.nodesByOpType('MatMul')) {
+    for (const mm of quantizedNodes(graph, 'MatMul')) {
       if (!isOnnxOp(mm, 'MatMul') || !graph.isInitializer(mm.inputs[1] ?? '')) continue;
       const mul = linearBefore(graph, mm.inputs[0]!, ['Mul']);
       if (!mul || !isScalar(mul.c)) continue;

@@ -1,6 +1,7 @@
 import { defineTransform } from '../../../src/index.js';
 import { addConst, constOf } from '../_lib/consts.js';
 import { integerDatatype, isQonnxOp } from '../_lib/graph-edit.js';
+import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**
  * For an integer input x, x ≥ t ⟺ x ≥ ⌈t⌉, and thresholds below the datatype's minimum (above its maximum)
@@ -13,7 +14,7 @@ export default defineTransform({
   apply(model) {
     const graph = model.graph;
     let changed = false;
-    for (const mt of graph.nodeList()) {
+    for (const mt of quantizedNodes(graph)) {
       if (!isQonnxOp(mt, 'MultiThreshold')) continue;
       const dt = integerDatatype(graph, mt.inputs[0]!);
       const t = constOf(graph, mt.inputs[1] ?? '');

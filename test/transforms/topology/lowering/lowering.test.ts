@@ -2,13 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getString } from '../../../../src/index.js';
 import { applyToFixpoint, attrF, attrI, attrInts, attrS, buildModel, node, randomTensor, transformKeepsOutputs } from '../support.js';
+// Quantized (integer-annotated) inputs put the nodes in the quantized datapath the topology transforms act on.
+const INT = 'INT8';
 
 const Q = 'qonnx.custom_op.general';
 const seq = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
 test('LowerConvsToMatMul: padded 3×3 Conv with bias → Transpose, Im2Col, MatMul, Add, Transpose', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 2, 5, 5]]], outputs: [['y', [1, 3, 3, 3]]],
+    inputs: [['x', [1, 2, 5, 5], INT]], outputs: [['y', [1, 3, 3, 3]]],
     nodes: [node('Conv', ['x', 'W', 'B'], ['y'], [attrInts('kernel_shape', [3, 3]), attrInts('pads', [1, 0, 1, 0]), attrInts('strides', [2, 1])])],
     inits: { W: { dims: [3, 2, 3, 3], data: seq(54, (i) => (i % 5) - 2) }, B: { dims: [3], data: [0.5, -1, 2] } },
   });
@@ -22,13 +24,13 @@ test('LowerConvsToMatMul: padded 3×3 Conv with bias → Transpose, Im2Col, MatM
 
 test('LowerConvsToMatMul: depthwise Conv gets a block-diagonal weight matrix; 1×1 Conv needs no Im2Col', async () => {
   const dw = buildModel({
-    inputs: [['x', [1, 3, 4, 4]]], outputs: [['y', [1, 3, 4, 4]]],
+    inputs: [['x', [1, 3, 4, 4], INT]], outputs: [['y', [1, 3, 4, 4]]],
     nodes: [node('Conv', ['x', 'W'], ['y'], [attrInts('kernel_shape', [3, 3]), attrInts('pads', [1, 1, 1, 1]), attrI('group', 3)])],
     inits: { W: { dims: [3, 1, 3, 3], data: seq(27, (i) => (i % 3) - 1) } },
   });
   assert.deepEqual(await transformKeepsOutputs(dw, ['LowerConvsToMatMul'], { x: randomTensor([1, 3, 4, 4], 22) }), ['Transpose', 'Im2Col', 'MatMul', 'Transpose']);
   const pw = buildModel({
-    inputs: [['x', [1, 3, 2, 2]]], outputs: [['y', [1, 4, 2, 2]]],
+    inputs: [['x', [1, 3, 2, 2], INT]], outputs: [['y', [1, 4, 2, 2]]],
     nodes: [node('Conv', ['x', 'W'], ['y'], [attrInts('kernel_shape', [1, 1])])],
     inits: { W: { dims: [4, 3, 1, 1], data: seq(12, (i) => i - 6) } },
   });
@@ -37,7 +39,7 @@ test('LowerConvsToMatMul: depthwise Conv gets a block-diagonal weight matrix; 1�
 
 test('MakeMaxPoolNHWC + AbsorbConsecutiveTransposes: Conv → MaxPool keeps one Transpose in and one out', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 2, 6, 6]]], outputs: [['y', [1, 2, 3, 3]]],
+    inputs: [['x', [1, 2, 6, 6], INT]], outputs: [['y', [1, 2, 3, 3]]],
     nodes: [
       node('Conv', ['x', 'W'], ['c'], [attrInts('kernel_shape', [3, 3]), attrInts('pads', [1, 1, 1, 1])]),
       node('MaxPool', ['c'], ['y'], [attrInts('kernel_shape', [2, 2]), attrInts('strides', [2, 2])]),
@@ -50,7 +52,7 @@ test('MakeMaxPoolNHWC + AbsorbConsecutiveTransposes: Conv → MaxPool keeps one 
 
 test('AbsorbConsecutiveTransposes merges non-inverse pairs into one Transpose', async () => {
   const m = buildModel({
-    inputs: [['x', [2, 3, 4]]], outputs: [['y', [3, 4, 2]]],
+    inputs: [['x', [2, 3, 4], INT]], outputs: [['y', [3, 4, 2]]],
     nodes: [node('Transpose', ['x'], ['t'], [attrInts('perm', [1, 0, 2])]), node('Transpose', ['t'], ['y'], [attrInts('perm', [0, 2, 1])])],
   });
   assert.deepEqual(await transformKeepsOutputs(m, ['AbsorbConsecutiveTransposes'], { x: randomTensor([2, 3, 4], 25) }), ['Transpose']);
@@ -58,7 +60,7 @@ test('AbsorbConsecutiveTransposes merges non-inverse pairs into one Transpose', 
 
 test('AbsorbTransposeIntoMultiThreshold runs the thresholds in NHWC and cancels the Transposes', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 2, 2, 3]]], outputs: [['y', [1, 2, 2, 3]]],
+    inputs: [['x', [1, 2, 2, 3], INT]], outputs: [['y', [1, 2, 2, 3]]],
     nodes: [
       node('Transpose', ['x'], ['a'], [attrInts('perm', [0, 3, 1, 2])]),
       node('MultiThreshold', ['a', 'T'], ['b'], [attrS('out_dtype', 'UINT2')], Q),
@@ -73,7 +75,7 @@ test('AbsorbTransposeIntoMultiThreshold runs the thresholds in NHWC and cancels 
 
 test('ConvertBipolarMatMulToXnorPopcount: BINARY thresholds, XnorPopcountMatMul and a 2p − K correction', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 5]]], outputs: [['y', [1, 3]]],
+    inputs: [['x', [1, 5], INT]], outputs: [['y', [1, 3]]],
     nodes: [
       node('MultiThreshold', ['x', 'T'], ['b'], [attrS('out_dtype', 'BIPOLAR'), attrF('out_scale', 2), attrF('out_bias', -1)], Q),
       node('MatMul', ['b', 'W'], ['y']),
@@ -89,7 +91,7 @@ test('ConvertBipolarMatMulToXnorPopcount: BINARY thresholds, XnorPopcountMatMul 
 
 test('InferDataLayouts annotates NCHW inputs, NHWC inside a lowered conv and NC after flattening', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 2, 4, 4]]], outputs: [['y', [1, 32]]],
+    inputs: [['x', [1, 2, 4, 4], INT]], outputs: [['y', [1, 32]]],
     nodes: [
       node('Conv', ['x', 'W'], ['c'], [attrInts('kernel_shape', [3, 3]), attrInts('pads', [1, 1, 1, 1])]),
       node('Flatten', ['c'], ['y'], [attrI('axis', 1)]),

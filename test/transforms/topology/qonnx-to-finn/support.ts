@@ -61,7 +61,8 @@ export function quant(x: string, y: string, p: { scale: number | { dims: number[
 
 export function buildModel(spec: {
   nodes: NodeProto[];
-  inputs: [string, number[]][];
+  /** Name, shape and optionally a finn_datatype annotation (an integer one puts the input in the quantized datapath). */
+  inputs: [string, number[], string?][];
   outputs: [string, number[]][];
   inits?: TensorProto[];
   valueInfo?: [string, number[]][];
@@ -79,7 +80,9 @@ export function buildModel(spec: {
       value_info: (spec.valueInfo ?? []).map(([n, d]) => makeValueInfo(n, ElemType.FLOAT, d)),
     },
   } as ModelProto;
-  return new Model(proto);
+  const model = new Model(proto);
+  for (const [n, , dt] of spec.inputs) if (dt) model.graph.setDatatypeName(n, dt);
+  return model;
 }
 
 /** A deep copy through the codec, so transforms on the copy leave the original alone. */

@@ -2,22 +2,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getFloat, getString } from '../../../../src/index.js';
 import { applyToFixpoint, attrF, attrInts, buildModel, node, randomTensor, transformKeepsOutputs } from '../support.js';
+// Quantized (integer-annotated) inputs put the nodes in the quantized datapath the topology transforms act on.
+const INT = 'INT8';
 
 const x = randomTensor([1, 4], 1);
 
 test('ConvertSubToAdd: Sub of a constant becomes Add of its negation; outputs unchanged; idempotent', async () => {
-  const m = buildModel({ inputs: [['x', [1, 4]]], outputs: [['y', [1, 4]]], nodes: [node('Sub', ['x', 'c'], ['y'])], inits: { c: { dims: [4], data: [1, -2, 3, 0.5] } } });
+  const m = buildModel({ inputs: [['x', [1, 4], INT]], outputs: [['y', [1, 4]]], nodes: [node('Sub', ['x', 'c'], ['y'])], inits: { c: { dims: [4], data: [1, -2, 3, 0.5] } } });
   assert.deepEqual(await transformKeepsOutputs(m, ['ConvertSubToAdd'], { x }), ['Add']);
   assert.equal(await applyToFixpoint(m, 'ConvertSubToAdd'), false);
 });
 
 test('ConvertSubToAdd leaves x − y with two dynamic inputs alone', async () => {
-  const m = buildModel({ inputs: [['x', [1, 4]], ['z', [1, 4]]], outputs: [['y', [1, 4]]], nodes: [node('Sub', ['x', 'z'], ['y'])] });
+  const m = buildModel({ inputs: [['x', [1, 4], INT], ['z', [1, 4], INT]], outputs: [['y', [1, 4]]], nodes: [node('Sub', ['x', 'z'], ['y'])] });
   assert.equal(await applyToFixpoint(m, 'ConvertSubToAdd'), false);
 });
 
 test('ConvertDivToMul: Div by a constant becomes Mul by the reciprocal', async () => {
-  const m = buildModel({ inputs: [['x', [1, 4]]], outputs: [['y', [1, 4]]], nodes: [node('Div', ['x', 'c'], ['y'])], inits: { c: { dims: [], data: [255] } } });
+  const m = buildModel({ inputs: [['x', [1, 4], INT]], outputs: [['y', [1, 4]]], nodes: [node('Div', ['x', 'c'], ['y'])], inits: { c: { dims: [], data: [255] } } });
   assert.deepEqual(await transformKeepsOutputs(m, ['ConvertDivToMul'], { x }), ['Mul']);
   assert.equal(await applyToFixpoint(m, 'ConvertDivToMul'), false);
 });
@@ -31,7 +33,7 @@ const bnParams = (c: number) => ({
 
 test('BatchNormToAffine: 4-D BatchNorm becomes a per-channel Mul and Add', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 3, 2, 2]]], outputs: [['y', [1, 3, 2, 2]]],
+    inputs: [['x', [1, 3, 2, 2], INT]], outputs: [['y', [1, 3, 2, 2]]],
     nodes: [node('BatchNormalization', ['x', 's', 'b', 'mu', 'v'], ['y'], [attrF('epsilon', 1e-3)])], inits: bnParams(3),
   });
   assert.deepEqual(await transformKeepsOutputs(m, ['BatchNormToAffine'], { x: randomTensor([1, 3, 2, 2], 7) }), ['Mul', 'Add']);
@@ -40,7 +42,7 @@ test('BatchNormToAffine: 4-D BatchNorm becomes a per-channel Mul and Add', async
 
 test('BatchNormToAffine drops the Unsqueeze/Squeeze pair around a BatchNorm1d on a rank-2 tensor', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 4]]], outputs: [['y', [1, 4]]],
+    inputs: [['x', [1, 4], INT]], outputs: [['y', [1, 4]]],
     nodes: [
       node('Unsqueeze', ['x'], ['u'], [attrInts('axes', [2])]),
       node('BatchNormalization', ['u', 's', 'b', 'mu', 'v'], ['bn']),
@@ -55,7 +57,7 @@ test('BatchNormToAffine drops the Unsqueeze/Squeeze pair around a BatchNorm1d on
 });
 
 test('ConvertSignToThres: Sign becomes a BIPOLAR MultiThreshold at 0', async () => {
-  const m = buildModel({ inputs: [['x', [1, 4]]], outputs: [['y', [1, 4]]], nodes: [node('Sign', ['x'], ['y'])] });
+  const m = buildModel({ inputs: [['x', [1, 4], INT]], outputs: [['y', [1, 4]]], nodes: [node('Sign', ['x'], ['y'])] });
   assert.deepEqual(await transformKeepsOutputs(m, ['ConvertSignToThres'], { x }), ['MultiThreshold']);
   const mt = m.graph.nodeList()[0]!;
   assert.equal(getString(mt, 'out_dtype'), 'BIPOLAR');

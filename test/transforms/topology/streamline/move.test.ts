@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { attrInts, buildModel, node, randomTensor, transformKeepsOutputs, applyToFixpoint } from '../support.js';
+// Quantized (integer-annotated) inputs put the nodes in the quantized datapath the topology transforms act on.
+const INT = 'INT8';
 
 const w = (k: number, n: number) => ({ dims: [k, n], data: Array.from({ length: k * n }, (_, i) => ((i * 7) % 5) - 2) });
 
 test('MoveAddPastMul: (x + a)·m becomes x·m + a·m', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 4]]], outputs: [['y', [1, 4]]],
+    inputs: [['x', [1, 4], INT]], outputs: [['y', [1, 4]]],
     nodes: [node('Add', ['x', 'a'], ['t']), node('Mul', ['t', 'm'], ['y'])],
     inits: { a: { dims: [4], data: [1, 2, 3, 4] }, m: { dims: [4], data: [0.5, -1, 2, 3] } },
   });
@@ -16,7 +18,7 @@ test('MoveAddPastMul: (x + a)·m becomes x·m + a·m', async () => {
 
 test('MoveScalarMulPastMatMul and MoveScalarAddPastMatMul put the MatMul first', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 3]]], outputs: [['y', [1, 2]]],
+    inputs: [['x', [1, 3], INT]], outputs: [['y', [1, 2]]],
     nodes: [node('Add', ['x', 'a'], ['t0']), node('Mul', ['t0', 's'], ['t1']), node('MatMul', ['t1', 'W'], ['y'])],
     inits: { a: { dims: [], data: [0.25] }, s: { dims: [1], data: [3] }, W: w(3, 2) },
   });
@@ -27,7 +29,7 @@ test('MoveScalarMulPastMatMul and MoveScalarAddPastMatMul put the MatMul first',
 
 test('MoveScalarLinearPastInvariants moves a scalar Mul past Reshape and Transpose, not a per-channel one', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 2, 2, 2]]], outputs: [['y', [1, 8]]],
+    inputs: [['x', [1, 2, 2, 2], INT]], outputs: [['y', [1, 8]]],
     nodes: [
       node('Mul', ['x', 's'], ['t0']), node('Transpose', ['t0'], ['t1'], [attrInts('perm', [0, 2, 3, 1])]), node('Reshape', ['t1', 'shape'], ['y']),
     ],
@@ -35,7 +37,7 @@ test('MoveScalarLinearPastInvariants moves a scalar Mul past Reshape and Transpo
   });
   assert.deepEqual(await transformKeepsOutputs(m, ['MoveScalarLinearPastInvariants'], { x: randomTensor([1, 2, 2, 2], 9) }), ['Transpose', 'Reshape', 'Mul']);
   const pc = buildModel({
-    inputs: [['x', [1, 2]]], outputs: [['y', [2, 1]]],
+    inputs: [['x', [1, 2], INT]], outputs: [['y', [2, 1]]],
     nodes: [node('Mul', ['x', 's'], ['t']), node('Transpose', ['t'], ['y'], [attrInts('perm', [1, 0])])],
     inits: { s: { dims: [2], data: [0.5, 2] } },
   });
@@ -44,7 +46,7 @@ test('MoveScalarLinearPastInvariants moves a scalar Mul past Reshape and Transpo
 
 test('MoveMulPastMaxPool moves a positive per-channel Mul, not a negative one', async () => {
   const mk = (c: number[]) => buildModel({
-    inputs: [['x', [1, 2, 4, 4]]], outputs: [['y', [1, 2, 2, 2]]],
+    inputs: [['x', [1, 2, 4, 4], INT]], outputs: [['y', [1, 2, 2, 2]]],
     nodes: [node('Mul', ['x', 'c'], ['t']), node('MaxPool', ['t'], ['y'], [attrInts('kernel_shape', [2, 2]), attrInts('strides', [2, 2])])],
     inits: { c: { dims: [2, 1, 1], data: c } }, valueInfo: [['t', [1, 2, 4, 4]]],
   });
@@ -55,7 +57,7 @@ test('MoveMulPastMaxPool moves a positive per-channel Mul, not a negative one', 
 
 test('MoveScalarMulPastConv and MoveAddPastConv (unpadded) put the Conv first', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 2, 4, 4]]], outputs: [['y', [1, 3, 3, 3]]],
+    inputs: [['x', [1, 2, 4, 4], INT]], outputs: [['y', [1, 3, 3, 3]]],
     nodes: [node('Add', ['x', 'a'], ['t0']), node('Mul', ['t0', 's'], ['t1']), node('Conv', ['t1', 'W'], ['y'], [attrInts('kernel_shape', [2, 2])])],
     inits: { a: { dims: [1, 2, 1, 1], data: [0.5, -1] }, s: { dims: [], data: [2] }, W: { dims: [3, 2, 2, 2], data: Array.from({ length: 24 }, (_, i) => (i % 3) - 1) } },
     valueInfo: [['t0', [1, 2, 4, 4]], ['t1', [1, 2, 4, 4]]],
@@ -66,7 +68,7 @@ test('MoveScalarMulPastConv and MoveAddPastConv (unpadded) put the Conv first', 
 
 test('MoveAddPastConv leaves a padded Conv alone', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 1, 3, 3]]], outputs: [['y', [1, 1, 3, 3]]],
+    inputs: [['x', [1, 1, 3, 3], INT]], outputs: [['y', [1, 1, 3, 3]]],
     nodes: [node('Add', ['x', 'a'], ['t']), node('Conv', ['t', 'W'], ['y'], [attrInts('kernel_shape', [3, 3]), attrInts('pads', [1, 1, 1, 1])])],
     inits: { a: { dims: [], data: [1] }, W: { dims: [1, 1, 3, 3], data: new Array(9).fill(1) } },
   });
@@ -75,7 +77,7 @@ test('MoveAddPastConv leaves a padded Conv alone', async () => {
 
 test('MoveLinearPastEltwiseAdd: equal Muls and any Adds on both branches move behind the join', async () => {
   const m = buildModel({
-    inputs: [['x', [1, 4]], ['z', [1, 4]]], outputs: [['y', [1, 4]]],
+    inputs: [['x', [1, 4], INT], ['z', [1, 4], INT]], outputs: [['y', [1, 4]]],
     nodes: [
       node('Mul', ['x', 'c0'], ['a']), node('Mul', ['z', 'c1'], ['b']), node('Add', ['a', 'b'], ['s']),
       node('Add', ['s', 'd0'], ['y']),
@@ -86,7 +88,7 @@ test('MoveLinearPastEltwiseAdd: equal Muls and any Adds on both branches move be
   const ops = await transformKeepsOutputs(m, ['MoveLinearPastEltwiseAdd'], { x: randomTensor([1, 4], 30), z: randomTensor([1, 4], 31) });
   assert.deepEqual(ops, ['Add', 'Mul', 'Add']);
   const unequal = buildModel({
-    inputs: [['x', [1, 2]], ['z', [1, 2]]], outputs: [['y', [1, 2]]],
+    inputs: [['x', [1, 2], INT], ['z', [1, 2], INT]], outputs: [['y', [1, 2]]],
     nodes: [node('Mul', ['x', 'c0'], ['a']), node('Mul', ['z', 'c1'], ['b']), node('Add', ['a', 'b'], ['y'])],
     inits: { c0: { dims: [2], data: [1, 2] }, c1: { dims: [2], data: [2, 1] } }, valueInfo: [['a', [1, 2]], ['b', [1, 2]]],
   });
@@ -104,7 +106,7 @@ test('MoveAddPastMul walks an alternating Add/Mul chain in one application, merg
     nodes.push(node(op, [prev, `c${i}`], [out]));
     prev = out;
   }
-  const m = buildModel({ inputs: [['x', [1, 4]]], outputs: [['y', [1, 4]]], nodes, inits });
+  const m = buildModel({ inputs: [['x', [1, 4], INT]], outputs: [['y', [1, 4]]], nodes, inits });
   const reg = await import('../support.js');
   const before = await reg.run(reg.cloneModel(m), { x: randomTensor([1, 4], 40) });
   const { applyTransform } = await import('../../../../src/index.js');

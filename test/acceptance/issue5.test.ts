@@ -1,0 +1,162 @@
+/**
+ * Issue 5 acceptance: hardware mapping, folding to a target or a FINN folding config, FINN-named estimate
+ * reports, through `brainsmith compile` as a user runs it (default blueprint, --verify).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadModel } from '../../src/onnx/load.js';
+import type { Model } from '../../src/ir/model.js';
+import { decodeAttributes } from '../../src/estimate/node-view.js';
+import { hwNodeKind } from '../../src/estimate/hw-nodes.js';
+import { runCli } from '../helpers/cli.js';
+import { shared, skipNoShared } from '../helpers/paths.js';
+import { tempDir } from '../helpers/tmp.js';
+
+interface NodeRow { name: string; kernel: string; backend?: string; parallelism: Record<string, number>; cycles: number }
+interface Summary {
+  output: string;
+  verification?: { ok: boolean; stages: number; expected?: boolean };
+  estimate: {
+    nodes: NodeRow[];
+    performance: { max_cycles: number; estimated_throughput_fps: number; critical_path_cycles: number };
+    hostNodes: { name: string; opType: string; reason?: string }[];
+    reports: string[];
+  };
+}
+
+const FINN_REPORTS = ['estimate_layer_cycles.json', 'estimate_layer_resources.json', 'estimate_network_performance.json', 'op_and_param_counts.json'];
+/** Stream plumbing the optimization stage inserts; not part of the network's layers. */
+const PLUMBING = new Set(['StreamingFIFO', 'StreamingDataWidthConverter']);
+
+function compile(model: string, extra: string[]): { out: string; s: Summary } {
+  const dir = tempDir('bs-issue5-');
+  const out = path.join(dir, 'out');
+  const r = runCli(['compile', shared(...model.split('/')), '-o', out, '--verify', '--json', '--log-level', 'warn', ...extra], { cwd: dir, env: { HOME: dir, BRAINSMITH_PLUGIN_PATH: '' } });
+  assert.equal(r.code, 0, `${model}: ${r.stderr}`);
+  const s = JSON.parse(r.stdout) as Summary;
+  assert.equal(s.verification?.ok, true, `${model}: --verify passed`);
+  assert.equal(s.verification?.stages, 4, 'every stage verified');
+  return { out, s };
+}
+
+/** Layer kernels (without FIFOs and width converters) and how many of each. */
+function layerKernels(s: Summary): Record<string, number> {
+  const h: Record<string, number> = {};
+  for (const n of s.estimate.nodes) if (!PLUMBING.has(n.kernel)) h[n.kernel] = (h[n.kernel] ?? 0) + 1;
+  return h;
+}
+
+function assertReports(out: string, s: Summary, extra: string[] = []): void {
+  for (const f of [...FINN_REPORTS, ...extra]) {
+    assert.ok(existsSync(path.join(out, 'report', f)), `report/${f}`);
+    assert.ok(s.estimate.reports.includes(path.join('report', f)), `summary lists report/${f}`);
+  }
+  const cycles = JSON.parse(readFileSync(path.join(out, 'report', 'estimate_layer_cycles.json'), 'utf8')) as Record<string, number>;
+  for (const n of s.estimate.nodes) assert.equal(cycles[n.name], n.cycles, n.name);
+  const res = JSON.parse(readFileSync(path.join(out, 'report', 'estimate_layer_resources.json'), 'utf8')) as Record<string, Record<string, number>>;
+  for (const k of ['BRAM_18K', 'BRAM_efficiency', 'LUT', 'URAM', 'URAM_efficiency', 'DSP']) assert.ok(k in res[s.estimate.nodes[0]!.name]!, k);
+  assert.ok(res.total && 'LUT' in res.total);
+}
+
+/** Attributes of the hardware nodes by name. */
+function kernelNodes(m: Model): Map<string, Record<string, unknown>> {
+  return new Map(m.graph.nodeList().filter((n) => hwNodeKind(n)).map((n) => [n.name, decodeAttributes(n)]));
+}
+
+/** Every PE/SIMD/parallel_window of the config is on the node of that name; only `unmatched` name no node. */
+function assertFoldingApplied(m: Model, configFile: string, unmatched: string[] = []): void {
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, Record<string, unknown>>;
+  const nodes = kernelNodes(m);
+  const missing = Object.keys(config).filter((name) => name !== 'Defaults' && !nodes.has(name));
+  assert.deepEqual(missing, unmatched, 'config entries that match no node');
+  for (const [name, entry] of Object.entries(config)) {
+    if (name === 'Defaults' || !nodes.has(name)) continue;
+    const attrs = nodes.get(name)!;
+    for (const key of ['PE', 'SIMD', 'parallel_window'] as const) {
+      if (entry[key] !== undefined) assert.equal(Number(attrs[key] ?? 0), entry[key], `${name}.${key}`);
+    }
+  }
+}
+
+test('(a) tfc-w1a1 at 100k fps on Pynq-Z2: whole network mapped, folded to the target, all reports, --verify', { skip: skipNoShared }, () => {
+  const { out, s } = compile('labs/tfc-w1a1.onnx', ['--board', 'Pynq-Z2', '--clock-ns', '10', '--target-fps', '100000']);
+  assert.deepEqual(layerKernels(s), { Thresholding: 1, MVAU: 4, LabelSelect: 1 });
+  assert.ok(s.estimate.performance.estimated_throughput_fps >= 100000, `estimated ${s.estimate.performance.estimated_throughput_fps} fps`);
+  assert.ok(s.estimate.performance.max_cycles <= 1000);
+  // FINN's TFC leaves the input Reshape (NCHW image to a vector) outside the dataflow partition too.
+  assert.deepEqual(s.estimate.hostNodes.map((h) => h.opType), ['Reshape']);
+  assertReports(out, s, ['auto_folding_config.json']);
+  const auto = JSON.parse(readFileSync(path.join(out, 'report', 'auto_folding_config.json'), 'utf8')) as Record<string, Record<string, number>>;
+  assert.deepEqual(auto.Defaults, {});
+  for (const n of s.estimate.nodes.filter((x) => x.kernel === 'MVAU')) assert.deepEqual([auto[n.name]!.PE, auto[n.name]!.SIMD], [n.parallelism.PE, n.parallelism.SIMD], n.name);
+});
+
+test('(a) the compiled tfc-w1a1 gives expected_output.npy under `brainsmith exec`', { skip: skipNoShared }, () => {
+  const { out } = compile('labs/tfc-w1a1.onnx', ['--board', 'Pynq-Z2', '--clock-ns', '10', '--target-fps', '100000',
+    '--input', shared('finn', 'tfc_w1a1', 'input.npy'), '--expected', shared('finn', 'tfc_w1a1', 'expected_output.npy')]);
+  const r = runCli(['exec', path.join(out, 'model.onnx'), '--input', shared('finn', 'tfc_w1a1', 'input.npy'), '--json'], { env: { BRAINSMITH_PLUGIN_PATH: '' } });
+  assert.equal(r.code, 0, r.stderr);
+  const res = JSON.parse(r.stdout) as { outputs: { values: number[] }[] };
+  // expected_output.npy: int64 labels of the 4 images.
+  assert.deepEqual(res.outputs[0]!.values, [7, 2, 1, 0]);
+});
+
+test('(b) tfc-w1a1-flattened with custom_2_folding_config.json: the folding is applied by node name', { skip: skipNoShared }, async () => {
+  const cfg = shared('labs', 'custom_2_folding_config.json');
+  const { out, s } = compile('labs/tfc-w1a1-flattened.onnx', ['--folding-config', cfg]);
+  assert.deepEqual(layerKernels(s), { Thresholding: 1, MVAU: 4, LabelSelect: 1 });
+  assert.deepEqual(s.estimate.hostNodes, []);
+  const m = await loadModel(path.join(out, 'model.onnx'));
+  // The course's config also names 'Reshape_rtl_0', a node this model (input already flat) does not have.
+  assertFoldingApplied(m, cfg, ['Reshape_rtl_0']);
+  const nodes = kernelNodes(m);
+  assert.deepEqual([nodes.get('MVAU_hls_0')!.PE, nodes.get('MVAU_hls_0')!.SIMD], [32, 112]);
+  assert.equal(nodes.get('LabelSelect_hls_0')!.PE, 5);
+  assertReports(out, s);
+  assert.ok(!existsSync(path.join(out, 'report', 'auto_folding_config.json')), 'a folding config overrides the target: SetFolding did not run');
+});
+
+const GTSRB_KERNELS = ['Thresholding', 'FMPadding', 'ConvolutionInputGenerator', 'MVAU', 'LabelSelect'];
+
+function assertGtsrbMapped(s: Summary): void {
+  const k = layerKernels(s);
+  for (const kernel of GTSRB_KERNELS) assert.ok((k[kernel] ?? 0) > 0, `${kernel} in ${JSON.stringify(k)}`);
+  assert.ok((k.Pool ?? 0) + (k.StreamingMaxPool ?? 0) === 2, `two pooling kernels in ${JSON.stringify(k)}`);
+  assert.equal(k.MVAU, 5);
+  // The one node outside: the NCHW -> NHWC Transpose of the float graph input (FINN's CNV flow keeps it on the host too).
+  assert.deepEqual(s.estimate.hostNodes.map((h) => h.opType), ['Transpose'], JSON.stringify(s.estimate.hostNodes));
+}
+
+test('(c) gtsrb at 800k fps: mapped into the dataflow partition, --verify', { skip: skipNoShared }, () => {
+  const { out, s } = compile('labs/gtsrb_12x12_w2a3_c12x24x36.onnx', ['--target-fps', '800000']);
+  assertGtsrbMapped(s);
+  assertReports(out, s, ['auto_folding_config.json']);
+});
+
+test('(c) gtsrb with 12x12_w2a3_c12x24x36_custom_fold.json: mapped, the folding applied by node name, --verify', { skip: skipNoShared }, async () => {
+  const cfg = shared('labs', '12x12_w2a3_c12x24x36_custom_fold.json');
+  const { out, s } = compile('labs/gtsrb_12x12_w2a3_c12x24x36.onnx', ['--folding-config', cfg]);
+  assertGtsrbMapped(s);
+  assertFoldingApplied(await loadModel(path.join(out, 'model.onnx')), cfg);
+  assertReports(out, s);
+});
+
+for (const [model, layers] of [
+  ['qonnx-zoo/TFC_2W2A.onnx', { Thresholding: 1, MVAU: 4, LabelSelect: 1 }],
+  ['qonnx-zoo/kwsmlp_w3a3.onnx', { Thresholding: 1, MVAU: 4, LabelSelect: 1 }],
+  ['qonnx-zoo/unsw_nb15-mlp-w2a2.onnx', { MVAU: 4 }],
+] as const) {
+  test(`(d) ${model} compiles to estimates with --verify`, { skip: skipNoShared }, () => {
+    const { out, s } = compile(model, []);
+    assert.deepEqual(layerKernels(s), layers);
+    assert.ok(s.estimate.performance.estimated_throughput_fps > 0);
+    assertReports(out, s);
+  });
+}
+
+test('(d) kwsmlp_w3a3 on its golden pair: the compiled model picks kws/expected_output.npy', { skip: skipNoShared }, () => {
+  const { s } = compile('qonnx-zoo/kwsmlp_w3a3.onnx', ['--input', shared('kws', 'input.npy'), '--expected', shared('kws', 'expected_output.npy')]);
+  assert.equal(s.verification?.expected, true);
+});
