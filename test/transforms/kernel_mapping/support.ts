@@ -2,12 +2,12 @@
 // transforms by name through the registry, and execution with kernel plugins as resolvers.
 import assert from 'node:assert/strict';
 import {
-  ElemType, Model, applyTransform, assertGraphValid, buildPlan, decodeModelProto, encodeModelProto, loadBlueprint,
-  loadModel, makeTensor, openRegistry, runPlan, tensorToNumbers, type Registry, type TensorValue,
+  ElemType, Model, buildPlan, decodeModelProto, encodeModelProto, loadBlueprint,
+  loadModel, makeTensor, runPlan, tensorToNumbers, type TensorValue,
 } from '../../../src/index.js';
 import { executeModel } from '../../../src/exec/execute.js';
-import { kernelResolver, registerKernelCatalog } from '../../../src/exec/kernel-resolver.js';
-import { tempProject } from '../../plugins/helpers.js';
+import { kernelResolver } from '../../../src/exec/kernel-resolver.js';
+import { applyAll, builtinRegistry } from '../../helpers/transforms.js';
 
 /** The kernel_mapping stage proposed for the default blueprint (without InsertTopK, which changes outputs). */
 export const KERNEL_MAPPING = [
@@ -26,31 +26,9 @@ export const KERNEL_MAPPING = [
   'CreateDataflowPartition',
 ];
 
-let registry: Promise<Registry> | undefined;
 /** The built-in plugins' registry with the kernel catalog service (opened once per test file). */
-export function builtins(): Promise<Registry> {
-  const p = tempProject();
-  registry ??= openRegistry({ projectDir: p.dir, home: p.home, pluginPath: '' }).then((r) => {
-    registerKernelCatalog(r);
-    return r;
-  });
-  return registry;
-}
-
-/** Applies transforms in order, each until it reports no change, verifying the graph after each. */
-export async function applyAll(model: Model, names: readonly string[], options: Record<string, Record<string, unknown>> = {}): Promise<string[]> {
-  const reg = await builtins();
-  const changed: string[] = [];
-  for (const name of names) {
-    for (let round = 0; round < 20; round++) {
-      const r = await applyTransform(reg, name, model, options[name] ?? {});
-      assertGraphValid(model.graph, `after ${name}`);
-      if (!r.changed) break;
-      if (round === 0) changed.push(name);
-    }
-  }
-  return changed;
-}
+export const builtins = builtinRegistry;
+export { applyAll };
 
 /** The model after the default blueprint's cleanup and topology stages. */
 export async function streamlined(file: string): Promise<Model> {

@@ -1,31 +1,16 @@
 // Shared by the streamlining/lowering tests: the built-in registry, small model builders, running transforms
 // (with fixpoints) and executing models for output comparison.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
-  ElemType, Model, applyTransform, assertGraphValid, decodeModelProto, encodeModelProto, makeTensor, openRegistry,
-  tensorToNumbers, tensorToProto, type Registry, type TensorValue,
+  ElemType, Model, applyTransform, assertGraphValid, decodeModelProto, encodeModelProto, makeTensor, tensorToNumbers, tensorToProto, type TensorValue,
 } from '../../../src/index.js';
 import type { ModelProto, NodeProto, AttributeProto } from '../../../src/onnx/proto-types.js';
 import { makeValueInfo } from '../../../src/ir/shape.js';
 import { executeModel } from '../../../src/exec/execute.js';
-
-let cached: Promise<Registry> | undefined;
+import { builtinRegistry } from '../../helpers/transforms.js';
 
 /** The package's built-in plugins only (temp project and home, no plugin path). */
-export function builtins(): Promise<Registry> {
-  cached ??= (async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'bs-topology-'));
-    const dir = path.join(root, 'proj');
-    const home = path.join(root, 'home');
-    mkdirSync(dir, { recursive: true });
-    mkdirSync(home, { recursive: true });
-    return openRegistry({ projectDir: dir, home, pluginPath: '' });
-  })();
-  return cached;
-}
+export const builtins = builtinRegistry;
 
 /** Applies one transform until it reports no change (at most 50 times); returns whether it changed anything. */
 export async function applyToFixpoint(model: Model, name: string, options: Record<string, unknown> = {}): Promise<boolean> {

@@ -2,38 +2,18 @@
 // through the registry, running models with the reference executor and comparing outputs.
 import assert from 'node:assert/strict';
 import {
-  ElemType, Model, applyTransform, assertGraphValid, decodeModelProto, encodeModelProto, makeTensor, makeValueInfo,
-  openRegistry, tensorToNumbers, tensorToProto, type Registry,
-} from '../../../../src/index.js';
+  ElemType, Model, decodeModelProto, encodeModelProto, makeTensor, makeValueInfo,
+  tensorToNumbers, tensorToProto, } from '../../../../src/index.js';
 import type { ModelProto, NodeProto, TensorProto } from '../../../../src/onnx/proto-types.js';
 import type { TensorValue } from '../../../../src/tensor/tensor-value.js';
 import { executeModel } from '../../../../src/exec/execute.js';
-import { tempProject } from '../../../plugins/helpers.js';
+import { applyAll, builtinRegistry } from '../../../helpers/transforms.js';
 
 export const QONNX = 'qonnx.custom_op.general';
 
-let registry: Promise<Registry> | undefined;
 /** The registry of the package's built-in plugins (opened once per test file). */
-export function builtins(): Promise<Registry> {
-  const p = tempProject();
-  registry ??= openRegistry({ projectDir: p.dir, home: p.home, pluginPath: '' });
-  return registry;
-}
-
-/** Applies the transforms in order, each until it reports no change (capped), verifying the graph after each. */
-export async function applyAll(model: Model, names: readonly string[], options: Record<string, Record<string, unknown>> = {}): Promise<string[]> {
-  const reg = await builtins();
-  const changed: string[] = [];
-  for (const name of names) {
-    for (let round = 0; round < 20; round++) {
-      const r = await applyTransform(reg, name, model, options[name] ?? {});
-      assertGraphValid(model.graph, `after ${name}`);
-      if (!r.changed) break;
-      if (round === 0) changed.push(name);
-    }
-  }
-  return changed;
-}
+export const builtins = builtinRegistry;
+export { applyAll };
 
 export function f32(name: string, dims: number[], values: ArrayLike<number>): TensorProto {
   return tensorToProto(makeTensor(ElemType.FLOAT, dims, Float32Array.from(values as ArrayLike<number>)), name);
