@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError, smallestDataType } from '../../src/index.js';
-import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
+import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, twoStreams, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const addStreamsAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -47,11 +47,7 @@ export default defineKernel({
   },
   execute(inputs, attributes) {
     const a = addStreamsAttributes.parse(attributes);
-    const x0 = requireLastAxis(inputs[0], a.NumChannels, 'AddStreams input 0');
-    const x1 = requireLastAxis(inputs[1], a.NumChannels, 'AddStreams input 1');
-    const p = numbers(x0, 'input 0');
-    const q = numbers(x1, 'input 1');
-    if (p.length !== q.length) throw new BrainsmithError('E_EXEC_SHAPE', `AddStreams inputs differ in shape: [${x0.dims.join(',')}] vs [${x1.dims.join(',')}]`, { kind: 'work' });
-    return [floatTensor(x0.dims, p.map((v, i) => v + q[i]!))];
+    const { dims, p, q } = twoStreams(inputs, a.NumChannels, 'AddStreams');
+    return [floatTensor(dims, p.map((v, i) => v + q[i]!))];
   },
 });

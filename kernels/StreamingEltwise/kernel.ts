@@ -1,5 +1,5 @@
-import { defineKernel, z, BrainsmithError, smallestDataType } from '../../src/index.js';
-import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
+import { defineKernel, z, smallestDataType } from '../../src/index.js';
+import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, twoStreams, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
 
 export const streamingEltwiseAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -58,12 +58,8 @@ export default defineKernel({
   },
   execute(inputs, attributes) {
     const a = streamingEltwiseAttributes.parse(attributes);
-    const x0 = requireLastAxis(inputs[0], a.NumChannels, 'StreamingEltwise input 0');
-    const x1 = requireLastAxis(inputs[1], a.NumChannels, 'StreamingEltwise input 1');
-    const p = numbers(x0, 'input 0');
-    const q = numbers(x1, 'input 1');
-    if (p.length !== q.length) throw new BrainsmithError('E_EXEC_SHAPE', `StreamingEltwise inputs differ in shape: [${x0.dims.join(',')}] vs [${x1.dims.join(',')}]`, { kind: 'work' });
+    const { dims, p, q } = twoStreams(inputs, a.NumChannels, 'StreamingEltwise');
     const f = OPS[a.eltwiseOp];
-    return [floatTensor(x0.dims, p.map((v, i) => f(v, q[i]!)))];
+    return [floatTensor(dims, p.map((v, i) => f(v, q[i]!)))];
   },
 });

@@ -145,3 +145,18 @@ export function channelStreamHooks<A extends ChannelStreamAttrs>(attrs: (node: K
 export function channelStreamShape(node: KernelNodeView, a: ChannelStreamAttrs): number[] {
   return [...(node.inputShapes[0] ?? [...a.numInputVectors, a.NumChannels])];
 }
+
+/**
+ * The two inputs of an element-wise two-stream kernel (AddStreams, StreamingEltwise) as numbers: both must
+ * have `channels` on the last axis and the same shape. Errors name the kernel and the shapes.
+ */
+export function twoStreams(inputs: readonly (TensorValue | undefined)[], channels: number, kernel: string): { dims: number[]; p: Float64Array; q: Float64Array } {
+  const x0 = requireLastAxis(inputs[0], channels, `${kernel} input 0`);
+  const x1 = requireLastAxis(inputs[1], channels, `${kernel} input 1`);
+  const p = numbers(x0, 'input 0');
+  const q = numbers(x1, 'input 1');
+  if (p.length !== q.length) {
+    throw new BrainsmithError('E_EXEC_SHAPE', `${kernel} inputs differ in shape: [${x0.dims.join(',')}] vs [${x1.dims.join(',')}]`, { kind: 'work' });
+  }
+  return { dims: [...x0.dims], p, q };
+}

@@ -6,6 +6,20 @@ import { makeValueInfo } from '../../../src/ir/shape.js';
 import { tensorFromProto, tensorToNumbers } from '../../../src/tensor/tensor-value.js';
 import { F, QONNX, applyAndCheck, builtins, floatInit, int64Init, makeModel, node, opTypes } from './support.js';
 
+/** x [1,3] · Transpose(Quant(w [2,3], scale, 0, 4 bits)) → y [1,2]: a weight quantizer feeding a Transpose. */
+function quantTransposeMatMul(scale: ReturnType<typeof floatInit>): ReturnType<typeof makeModel> {
+  return makeModel({
+    nodes: [
+      node('Quant', ['w', 's', 'z', 'b'], ['wq'], { domain: QONNX }),
+      node('Transpose', ['wq'], ['wt'], { attribute: [{ name: 'perm', type: 7, ints: [1, 0] }] }),
+      node('MatMul', ['x', 'wt'], ['y']),
+    ],
+    inputs: [['x', [1, 3]]],
+    outputs: [['y', [1, 2]]],
+    initializers: [floatInit('w', [2, 3], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6]), scale, floatInit('z', [], [0]), floatInit('b', [], [4])],
+  });
+}
+
 test('FoldConstants evaluates constant subgraphs and keeps weight quantizers', async () => {
   const m = makeModel({
     nodes: [
@@ -26,16 +40,7 @@ test('FoldConstants evaluates constant subgraphs and keeps weight quantizers', a
 });
 
 test('FoldConstants with an empty exclusion list folds the quantizer too, and the Transpose after it', async () => {
-  const m = makeModel({
-    nodes: [
-      node('Quant', ['w', 's', 'z', 'b'], ['wq'], { domain: QONNX }),
-      node('Transpose', ['wq'], ['wt'], { attribute: [{ name: 'perm', type: 7, ints: [1, 0] }] }),
-      node('MatMul', ['x', 'wt'], ['y']),
-    ],
-    inputs: [['x', [1, 3]]],
-    outputs: [['y', [1, 2]]],
-    initializers: [floatInit('w', [2, 3], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6]), floatInit('s', [], [0.25]), floatInit('z', [], [0]), floatInit('b', [], [4])],
-  });
+  const m = quantTransposeMatMul(floatInit('s', [], [0.25]));
   assert.equal((await applyAndCheck('FoldConstants', m, { excludeOpTypes: [] })).changed, true);
   assert.deepEqual(opTypes(m), ['MatMul']);
   // The intermediate 'wq' was a step of the chain: only 'wt' became an initializer.
@@ -77,17 +82,7 @@ test('FoldConstants leaves large results and graph outputs alone', async () => {
 });
 
 test('FoldTransposeIntoQuantInit stores the weight (and per-channel scale) transposed', async () => {
-  const m = makeModel({
-    nodes: [
-      node('Quant', ['w', 's', 'z', 'b'], ['wq'], { domain: QONNX }),
-      node('Transpose', ['wq'], ['wt'], { attribute: [{ name: 'perm', type: 7, ints: [1, 0] }] }),
-      node('MatMul', ['x', 'wt'], ['y']),
-    ],
-    inputs: [['x', [1, 3]]],
-    outputs: [['y', [1, 2]]],
-    initializers: [floatInit('w', [2, 3], [0.1, -0.2, 0.3, 0.4, -0.5, 0.6]), floatInit('s', [2, 1], [0.25, 0.125]), floatInit('z', [], [0]),
-      floatInit('b', [], [4])],
-  });
+  const m = quantTransposeMatMul(floatInit('s', [2, 1], [0.25, 0.125]));
   assert.equal((await applyAndCheck('FoldTransposeIntoQuantInit', m)).changed, true);
   assert.deepEqual(opTypes(m), ['Quant', 'MatMul']);
   const q = m.graph.nodeList()[0]!;
