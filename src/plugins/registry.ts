@@ -17,12 +17,12 @@ import { extractComponents, findExport } from './extract.js';
 import { hostVersion as readHostVersion } from './host.js';
 import { importPluginFile } from './loader.js';
 import { MetadataCache } from './cache.js';
-import { hostCodeDir, prepareFiles, pruneCode } from './transpile.js';
+import { bundleColdFiles, hostCodeDir, prepareFiles, pruneCode, type ColdBundle } from './transpile.js';
 import { ServiceRegistry } from './services.js';
 import { COMPONENT_KINDS, type ComponentKind } from './schemas.js';
 import { ComponentTable, type TableProxy } from './table.js';
 import type { ComponentMeta, Declared } from './types.js';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 export interface OpenRegistryOptions {
@@ -55,6 +55,8 @@ export interface RegistryStats {
 const IMPORT_CONCURRENCY = 16;
 /** Files per esbuild call when transpiling cold files (see openRegistry). */
 const TRANSPILE_CHUNK = 200;
+/** Fewer cold files than this in a chunk are not worth a bundle (see bundleColdFiles). */
+const BUNDLE_MIN_FILES = 16;
 
 function stampOf(f: PluginFile): string {
   return `${f.size}-${f.mtimeMs}`;
@@ -78,6 +80,7 @@ export class Registry {
   readonly steps: TableProxy;
   /** Loaded implementations by qualified name, so each component is imported and set up once. */
   readonly #loaded = new Map<string, Promise<Declared>>();
+  readonly #preloaded = new Map<string, Record<string, unknown>>();
   /** Per plugin file: its stamp and the folder of its transpiled code (none when the cache is off). */
   readonly codeDirs = new Map<string, { file: PluginFile; dir: string }>();
   /** Called after a component is imported for the first time (runtime.ts runs setup hooks). */
@@ -157,10 +160,20 @@ export class Registry {
     return [...this.#loaded.keys()];
   }
 
+  /** A file's module namespace, imported as part of a bundle (see transpile.ts): used instead of a second import. */
+  preload(file: string, ns: Record<string, unknown>): void {
+    this.#preloaded.set(file, ns);
+  }
+
+  preloaded(file: string): Record<string, unknown> | undefined {
+    return this.#preloaded.get(file);
+  }
+
   async #importEntry(entry: ComponentEntry): Promise<Declared> {
-    const code = this.codeDirs.get(entry.file);
+    const pre = this.#preloaded.get(entry.file);
+    const code = pre ? undefined : this.codeDirs.get(entry.file);
     const url = entry.plugin.source === 'builtin' ? builtinUrl(entry.file) : code ? (await prepareFiles([code.file], code.dir)).urls.get(entry.file) : undefined;
-    const mod = await importPluginFile(entry.file, entry.fileStamp, url);
+    const mod = this.#preloaded.get(entry.file) ?? (await importPluginFile(entry.file, entry.fileStamp, url));
     if (!entry.plugin.imported) {
       entry.plugin.imported = true;
       this.events.publish('plugin:loaded', { plugin: entry.plugin.id, file: entry.file });
@@ -341,7 +354,7 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   const useCache = opts.cache !== false;
   const files = cacheFiles(projectDir, home);
   const userCache = new MetadataCache(files.user, host);
-  // Without a project (no config, no plugin folder) the built-ins are cached in the user folder, so that
+  // Without a project (no config, no plugin folder) everything is cached in the user folder, so that
   // running brainsmith in an arbitrary folder leaves nothing behind there.
   const hasProject = existsSync(path.join(projectDir, CONFIG_FILE)) || existsSync(path.join(projectDir, PROJECT_PLUGIN_DIR));
   const projectCache = hasProject ? new MetadataCache(files.project, host) : userCache;
@@ -349,7 +362,9 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
     userCache.load();
     if (projectCache !== userCache) projectCache.load();
   }
-  const cacheFor = (u: PluginUnit): MetadataCache => (u.source === 'user' ? userCache : projectCache);
+  // Built-ins belong to the installed host, not to a project: one user-folder entry serves every project,
+  // so a new project (or a cleared project cache) does not import them all again.
+  const cacheFor = (u: PluginUnit): MetadataCache => (u.source === 'user' || u.source === 'builtin' ? userCache : projectCache);
   const codeDirFor = (u: PluginUnit): string => hostCodeDir(path.dirname(cacheFor(u).file), host);
 
   const byId = new Map<string, PluginUnit>();
@@ -413,7 +428,7 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   type Pending = (typeof pending)[number];
   const importOne = async ({ rec, unit, file }: Pending): Promise<void> => {
     try {
-      const mod = await importPluginFile(file.path, stampOf(file), urls.get(file.path));
+      const mod = reg.preloaded(file.path) ?? (await importPluginFile(file.path, stampOf(file), urls.get(file.path)));
       const metas = extractComponents(mod, file.path).map((c) => c.meta);
       results.set(file, metas);
       reg.stats.imported++;
@@ -445,15 +460,31 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
       else chunks.push({ dir, items: [p] });
     }
   }
-  const prepare = (i: number) => (i < chunks.length ? prepareFiles(chunks[i]!.items.map((p) => p.file), chunks[i]!.dir) : undefined);
+  // A chunk of many files is bundled; a few are transpiled file by file, their code kept for first use.
+  const prepare = (i: number) => {
+    const c = chunks[i];
+    return c && c.items.length >= BUNDLE_MIN_FILES ? bundleColdFiles(c.items.map((p) => p.file), c.dir) : undefined;
+  };
   let inflight = prepare(0);
   await mapLimit(pending.filter((p) => urls.has(p.file.path)), IMPORT_CONCURRENCY, importOne);
   for (let i = 0; i < chunks.length; i++) {
-    const prepared = (await inflight)!;
+    const bundle = await inflight;
     inflight = prepare(i + 1);
-    for (const [f, u] of prepared.urls) urls.set(f, u);
-    for (const [f, h] of prepared.helpers) helpers.set(f, h);
-    await mapLimit(chunks[i]!.items.filter((p) => prepared.urls.has(p.file.path)), IMPORT_CONCURRENCY, importOne);
+    let items = chunks[i]!.items;
+    if (bundle) {
+      for (const [f, h] of bundle.helpers) helpers.set(f, h);
+      const namespaces = await importBundle(bundle);
+      for (const [file, ns] of namespaces ?? []) reg.preload(file, ns);
+      await mapLimit(items.filter((p) => reg.preloaded(p.file.path)), IMPORT_CONCURRENCY, importOne);
+      items = items.filter((p) => !results.has(p.file) && !helpers.has(p.file.path));
+    }
+    // No bundle, or one that threw at import: file by file, so that each failure is reported on its own.
+    if (items.length) {
+      const prepared = await prepareFiles(items.map((p) => p.file), chunks[i]!.dir);
+      for (const [f, u] of prepared.urls) urls.set(f, u);
+      for (const [f, h] of prepared.helpers) helpers.set(f, h);
+      await mapLimit(items.filter((p) => prepared.urls.has(p.file.path)), IMPORT_CONCURRENCY, importOne);
+    }
   }
   await mapLimit(pending.filter((p) => !results.has(p.file)), IMPORT_CONCURRENCY, importOne);
   // Register in discovery order so that ties between equal sources are deterministic.
@@ -497,6 +528,22 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   reg.stats.openMs = performance.now() - t0;
   log.debug({ stats: reg.stats }, 'plugins loaded');
   return reg;
+}
+
+/** Imports a chunk's bundle: plugin file → its namespace; undefined when any file in it throws at import. */
+async function importBundle(b: ColdBundle): Promise<Map<string, Record<string, unknown>> | undefined> {
+  try {
+    if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
+    const mod = (await import(b.url)) as Record<string, Record<string, unknown>>;
+    const out = new Map<string, Record<string, unknown>>();
+    for (const [file, name] of b.exports) if (mod[name]) out.set(file, mod[name]);
+    return out;
+  } catch {
+    return undefined;
+  } finally {
+    // Only this run uses it: later runs read the metadata cache and import single files on first use.
+    rmSync(b.file, { force: true });
+  }
 }
 
 /** Built-ins are compiled JavaScript importing the package by relative paths: no hooks needed. */

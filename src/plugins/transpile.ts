@@ -24,7 +24,11 @@ import type { PluginFile } from './discovery.js';
 interface EsbuildMessage {
   location?: { file?: string } | null;
 }
+interface MetafileInput {
+  imports: { path: string; external?: boolean }[];
+}
 interface Metafile {
+  inputs?: Record<string, MetafileInput>;
   outputs: Record<string, { entryPoint?: string; imports: { path: string; external?: boolean }[]; inputs: Record<string, unknown> }>;
 }
 interface Esbuild {
@@ -35,6 +39,25 @@ let esbuildModule: Esbuild | undefined;
 function esbuild(): Esbuild {
   esbuildModule ??= createRequire(fileURLToPath(import.meta.resolve('tsx/esm/api')))('esbuild') as Esbuild;
   return esbuildModule;
+}
+
+/**
+ * What every build here shares: ES modules for Node with an inline source map (stacks name the plugin file
+ * and line), packages left as imports, and a metafile listing each input's imports.
+ */
+function buildOptions(dir: string): Record<string, unknown> {
+  return {
+    bundle: true,
+    packages: 'external',
+    metafile: true,
+    write: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'silent',
+    absWorkingDir: dir,
+  };
 }
 
 /** The running package's root (the folder of its package.json). */
@@ -112,16 +135,7 @@ export async function prepareFiles(files: PluginFile[], dir: string): Promise<Pr
         entryPoints: batch.map(({ f, key }) => ({ in: f.path, out: key })),
         outdir: dir,
         outExtension: { '.js': '.mjs' },
-        bundle: true,
-        packages: 'external',
-        metafile: true,
-        write: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        sourcemap: 'inline',
-        logLevel: 'silent',
-        absWorkingDir: dir,
+        ...buildOptions(dir),
       });
       const selfContained = new Set<string>();
       const inputsOf = new Map<string, string[]>();
@@ -149,6 +163,82 @@ export async function prepareFiles(files: PluginFile[], dir: string): Promise<Pr
     }
   }
   return out;
+}
+
+/** Cold files bundled into one module: see bundleColdFiles. */
+export interface ColdBundle {
+  /** The bundle's file URL, and its path (delete it once imported: only this run uses it). */
+  url: string;
+  file: string;
+  /** Plugin file → the bundle's export holding its namespace. */
+  exports: Map<string, string>;
+  /** Files left out because they import a sibling helper or a package → the local files they import. */
+  helpers: Map<string, string[]>;
+}
+
+/**
+ * The cold-start path for many files: one module re-exporting each file's namespace (`export * as b0 from
+ * '<file>'`, …), so that one import replaces hundreds (module loading, not transpiling, is most of a cold
+ * start). It carries an inline source map, so stacks still name the plugin file and line. Only
+ * self-contained files go in (the metafile tells which); the others are listed with their helpers, for
+ * the tsx path. Per-file code is written later, on first use (prepareFiles). Undefined when the build
+ * fails (a syntax error, say): callers then take prepareFiles' path, which isolates the bad file.
+ */
+export async function bundleColdFiles(files: PluginFile[], dir: string): Promise<ColdBundle | undefined> {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!ensureHostLink(dir)) return undefined;
+  } catch {
+    return undefined;
+  }
+  const helpers = new Map<string, string[]>();
+  let members = files.map((f) => f.path);
+  // Twice at most: the second build leaves out the files the first one found importing other things.
+  for (let attempt = 0; attempt < 2 && members.length; attempt++) {
+    const id = createHash('sha1').update(members.join('\0')).update(`\0${process.pid}`).digest('hex').slice(0, 16);
+    const index = path.join(dir, `bundle-${id}.ts`);
+    const outfile = path.join(dir, `bundle-${id}.mjs`);
+    if (!writeQuietly(index, members.map((f, i) => `export * as b${i} from ${JSON.stringify(f)};\n`).join(''))) return undefined;
+    try {
+      const r = await esbuild().build({
+        entryPoints: [index],
+        outfile,
+        ...buildOptions(dir),
+      });
+      const inputs = r.metafile?.inputs ?? {};
+      const byPath = new Map(Object.entries(inputs).map(([k, v]) => [path.resolve(dir, k), v]));
+      const mixed = members.filter((f) => !(byPath.get(f)?.imports ?? []).every((i) => i.external && (i.path === 'brainsmith' || isBuiltin(i.path))));
+      if (!mixed.length) return { url: pathToFileURL(outfile).href, file: outfile, exports: new Map(members.map((f, i) => [f, `b${i}`])), helpers };
+      rmSync(outfile, { force: true });
+      for (const f of mixed) helpers.set(f, localImports(f, byPath, dir));
+      const out = new Set(mixed);
+      members = members.filter((f) => !out.has(f));
+    } catch {
+      rmSync(outfile, { force: true });
+      return undefined;
+    } finally {
+      rmSync(index, { force: true });
+    }
+  }
+  return undefined;
+}
+
+/** The local files `file` imports, transitively, from a metafile's inputs (keyed by absolute path). */
+function localImports(file: string, byPath: Map<string, MetafileInput>, dir: string): string[] {
+  const seen = new Set<string>([file]);
+  const stack = [file];
+  while (stack.length) {
+    for (const i of byPath.get(stack.pop()!)?.imports ?? []) {
+      if (i.external) continue;
+      const p = path.resolve(dir, i.path);
+      if (!seen.has(p)) {
+        seen.add(p);
+        stack.push(p);
+      }
+    }
+  }
+  seen.delete(file);
+  return [...seen];
 }
 
 function readHelpers(file: string): string[] {

@@ -31,6 +31,26 @@ test('brainsmith exec on FINN tfc_w1a1 gives exactly the expected labels (batch 
   assert.deepEqual(Array.from(got.data as BigInt64Array), Array.from(want.data as BigInt64Array));
 });
 
+test('exec --expected: the golden pair matches exactly; a wrong label or a wrong shape exits 1 naming the file', { skip: skipNoShared }, () => {
+  const golden = path.join(tfc, 'expected_output.npy');
+  const ok = runCli(['exec', path.join(tfc, 'model.onnx'), '-i', path.join(tfc, 'input.npy'), '--expected', golden]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /global_out matches .*expected_output\.npy exactly: 4 elements \(shape \[4, 1\] against \[4\]\)/);
+  const wrong = path.join(tmp, 'wrong.npy');
+  writeNpy(wrong, { elemType: ElemType.INT64, dims: [4], data: BigInt64Array.from([7n, 2n, 1n, 1n]) });
+  const bad = runCli(['exec', path.join(tfc, 'model.onnx'), '-i', path.join(tfc, 'input.npy'), '--expected', wrong, '--json']);
+  assert.equal(bad.code, 1);
+  const summary = JSON.parse(bad.stdout);
+  assert.equal(summary.expected[0].ok, false);
+  assert.equal(summary.expected[0].mismatches, 1);
+  assert.match(bad.stderr, /wrong\.npy: output 'global_out': 1 of 4 elements differ .*index 3: expected 1, got 0/);
+  const reshaped = path.join(tmp, 'reshaped.npy');
+  writeNpy(reshaped, { elemType: ElemType.INT64, dims: [2, 2], data: BigInt64Array.from([7n, 2n, 1n, 0n]) });
+  const shape = runCli(['exec', path.join(tfc, 'model.onnx'), '-i', path.join(tfc, 'input.npy'), '--expected', reshaped]);
+  assert.equal(shape.code, 1);
+  assert.match(shape.stderr, /has shape \[4, 1\], the expected tensor \[2, 2\]/);
+});
+
 test('kwsmlp_w3a3 on the kws golden input: the argmax of the logits is the expected label', { skip: skipNoShared }, async () => {
   const model = await loadModel(shared('qonnx-zoo', 'kwsmlp_w3a3.onnx'));
   const bound = bindInputs(model, [{ value: readNpy(shared('kws', 'input.npy')), source: 'kws/input.npy' }]);

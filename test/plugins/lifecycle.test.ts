@@ -143,3 +143,42 @@ test('transpiled code is cached per file and pruned when files change', async ()
   assert.equal(after.filter((n) => before.includes(n)).length, 1, 'b.ts kept its code');
   assert.equal((await reg.transforms.A2.load()).kind, 'transform');
 });
+
+test('a cold start with many files imports them as one bundle; failures stay per file; code is written on first use', async () => {
+  const p = tempProject();
+  for (let i = 0; i < 24; i++) p.write(`brainsmith_plugins/t${i}.ts`, transformSrc(`T${i}`));
+  // A file that throws at import spoils its chunk's bundle: every other file must still load.
+  p.write('brainsmith_plugins/throws.ts', `import { defineTransform } from 'brainsmith';\n\nthrow new Error('boom at import');\nexport default defineTransform({ name: 'Never', stage: 'cleanup', apply() { return false; } });\n`);
+  // A file importing a sibling helper is left out of the bundle and goes through tsx.
+  p.write('lib/helper.ts', `export const STAGE = 'topology' as const;\n`);
+  p.write('brainsmith_plugins/with_helper.ts', `import { defineTransform } from 'brainsmith';\nimport { STAGE } from '../lib/helper.js';\n\nexport default defineTransform({\n  name: 'WithHelper',\n  stage: STAGE,\n  apply() { throw new Error('hook failed'); },\n});\n`);
+  const reg = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  for (let i = 0; i < 24; i++) assert.equal(reg.transforms.get(`T${i}`).name, `T${i}`);
+  assert.equal(reg.transforms.WithHelper.meta.stage, 'topology');
+  const failed = reg.plugins.filter((r) => r.status === 'failed');
+  assert.deepEqual(failed.map((r) => r.id), ['project/throws']);
+  assert.match(failed[0]!.reason ?? '', /boom at import/);
+  assert.equal(reg.diagnostics.find((d) => d.plugin === 'project/throws')?.line, 3, 'the line of the throw in the plugin file');
+
+  const cacheDir = path.join(p.dir, '.brainsmith', 'cache');
+  const codeDir = path.join(cacheDir, readdirSync(cacheDir).find((n) => n.startsWith('code-'))!);
+  assert.deepEqual(readdirSync(codeDir).filter((n) => n.startsWith('bundle-')), [], 'the bundle is removed once imported');
+
+  // Without the throwing file the chunk imports as one bundle: declaration lines are those of the plugin files.
+  const q = tempProject();
+  for (let i = 0; i < 20; i++) q.write(`brainsmith_plugins/t${i}.ts`, `\n\n${transformSrc(`Q${i}`)}`);
+  const cold = await openRegistry({ projectDir: q.dir, home: q.home, ...noBuiltins });
+  assert.equal(cold.stats.imported, 20);
+  assert.equal(cold.transforms.Q7.meta.line, 4, 'declaration line mapped back through the source map');
+  const qCache = path.join(q.dir, '.brainsmith', 'cache');
+  const qCode = path.join(qCache, readdirSync(qCache).find((n) => n.startsWith('code-'))!);
+  assert.deepEqual(readdirSync(qCode).filter((n) => n.endsWith('.mjs')), [], 'no per-file code until a plugin is used');
+  const warm = await openRegistry({ projectDir: q.dir, home: q.home, ...noBuiltins });
+  assert.equal(warm.stats.imported, 0, 'warm: nothing imported to list');
+  assert.equal((await warm.transforms.Q7.load()).kind, 'transform');
+  assert.equal(readdirSync(qCode).filter((n) => n.endsWith('.mjs')).length, 1, 'first use writes that file\'s code only');
+  // In the cold process, loading a component reuses the bundle's module rather than importing it again.
+  const d = await cold.transforms.Q3.load();
+  assert.equal((d.declaration as { name: string }).name, 'Q3');
+  assert.equal(readdirSync(qCode).filter((n) => n.endsWith('.mjs')).length, 1);
+});

@@ -1,10 +1,14 @@
 import { defineTransform, smallestDataType } from '../../src/index.js';
 import { allIntegers, channelsLast, constOf, datatypeOf, freshName, hwNode, isOnnxOp, setFloatInit, staticShape } from './_lib/hw-node.js';
+import { annotatedChannelsFirst, channelsLastShape, wrapChannelsLast, wrappableRank } from './_lib/nchw.js';
 
 /**
  * Add or Mul of a dynamic integer stream with an integer constant that is a scalar or one value per channel of
  * the last axis → ChannelwiseOp with Func add/mul and the parameters as a [C] (or [1]) initializer (FINN's
- * InferChannelwiseLinearLayer). Constants broadcast over another axis (NCHW per-channel) are left alone.
+ * InferChannelwiseLinearLayer). A per-channel constant on a tensor annotated NCHW (or NCW), shaped (1,C,1,1)
+ * or (C,1,1), maps the same way between an NCHW→NHWC Transpose and one back, as FINN does it
+ * (AbsorbConsecutiveTransposes removes the pairs that cancel). Other broadcasts, and tensors without a
+ * channels-first layout annotation, are left alone.
  */
 export default defineTransform({
   name: 'InferChannelwiseLinearLayer',
@@ -26,8 +30,11 @@ export default defineTransform({
       const shape = staticShape(graph, x);
       const idt = datatypeOf(graph, x);
       if (!p || !shape || shape.length === 0 || !idt.isInteger() || !allIntegers(p.data)) continue;
-      const { vectors, channels } = channelsLast(shape);
-      if (!perLastAxis(p.dims, shape.length, channels)) continue;
+      // Channels-first per-channel constants run on the channels-last view (checked second, so a scalar or a
+      // last-axis constant on an NCHW tensor stays one kernel without transposes, as before).
+      const wrap = !perLastAxis(p.dims, shape.length, shape[shape.length - 1]!);
+      if (wrap && !(perChannelFirst(p.dims, shape) && annotatedChannelsFirst(graph, x, shape.length))) continue;
+      const { vectors, channels } = channelsLast(wrap ? channelsLastShape(shape) : shape);
       const params = Array.from(p.data);
       const pmin = Math.min(...params);
       const pmax = Math.max(...params);
@@ -38,15 +45,19 @@ export default defineTransform({
       const pdt = smallestDataType(pmin, pmax).name;
       const pName = graph.uniqueTensorName(`${op.name}_param`);
       setFloatInit(graph, pName, [params.length], params, pdt);
-      graph.insertBefore(op, hwNode('ChannelwiseOp', [x, pName], [out], {
-        Func: func,
-        PE: 1,
-        NumChannels: channels,
-        inputDataType: idt.name,
-        paramDataType: pdt,
-        outputDataType: odt,
-        numInputVectors: vectors,
-      }, freshName(graph, `ChannelwiseOp_${op.name}`)));
+      const addKernel = (input: string, output: string): void => {
+        graph.insertBefore(op, hwNode('ChannelwiseOp', [input, pName], [output], {
+          Func: func,
+          PE: 1,
+          NumChannels: channels,
+          inputDataType: idt.name,
+          paramDataType: pdt,
+          outputDataType: odt,
+          numInputVectors: vectors,
+        }, freshName(graph, `ChannelwiseOp_${op.name}`)));
+      };
+      if (wrap) wrapChannelsLast(graph, op, x, out, shape, odt, addKernel);
+      else addKernel(x, out);
       const old = op.inputs[k]!;
       graph.removeNode(op);
       if (!graph.hasConsumers(old)) graph.removeInitializer(old);
@@ -62,4 +73,12 @@ function perLastAxis(dims: readonly number[], rank: number, channels: number): b
   if (dims.length > rank) return false;
   const last = dims.length ? dims[dims.length - 1]! : 1;
   return dims.slice(0, -1).every((d) => d === 1) && (last === 1 || last === channels);
+}
+
+/** A constant with one value per entry of axis 1 of a rank-3/4 shape and 1 elsewhere ((1,C,1,1), (C,1,1), …). */
+function perChannelFirst(dims: readonly number[], shape: readonly number[]): boolean {
+  const rank = shape.length;
+  if (!wrappableRank(rank) || dims.length > rank || dims.length < rank - 1) return false;
+  const full = [...Array<number>(rank - dims.length).fill(1), ...dims];
+  return full.every((d, i) => (i === 1 ? d === shape[1] : d === 1));
 }

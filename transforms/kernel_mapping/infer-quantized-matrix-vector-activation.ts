@@ -5,7 +5,8 @@ import { toMvau } from './_lib/mvau.js';
 /**
  * MatMul with integer input and integer constant weights → MVAU (PE = SIMD = 1); a following MultiThreshold
  * with out_scale 1 (or BIPOLAR 2/−1) and integer thresholds is absorbed, otherwise noActivation = 1 (FINN's
- * InferQuantizedMatrixVectorActivation). Bipolar×bipolar products are left to the binary variant.
+ * InferQuantizedMatrixVectorActivation). Bipolar×bipolar products are left to the binary variant, and weights
+ * with a tensor_sparsity annotation (depthwise convolutions) to InferVectorVectorActivation.
  */
 export default defineTransform({
   name: 'InferQuantizedMatrixVectorActivation',

@@ -1,6 +1,7 @@
-import { defineTransform, ElemType, getString, makeNode } from '../../src/index.js';
+import { defineTransform, getString } from '../../src/index.js';
 import { activationOf } from './_lib/activation.js';
 import { channelsLast, datatypeOf, freshName, hwNode, isQonnxOp, setFloatInit, staticShape, thresholdDatatype, thresholdRows } from './_lib/hw-node.js';
+import { channelsLastShape, wrapChannelsLast, wrappableRank } from './_lib/nchw.js';
 import { z } from 'zod';
 
 const options = z.strictObject({
@@ -13,7 +14,8 @@ const options = z.strictObject({
 
 /**
  * MultiThreshold with constant thresholds → Thresholding on a channels-last stream (FINN's
- * InferThresholdingLayer). An NCHW 4-D input gets NCHW→NHWC and back transposes (AbsorbConsecutiveTransposes
+ * InferThresholdingLayer). A channels-first input (4-D NCHW, 3-D NCW: the MultiThreshold's data_layout, else the
+ * tensor's layout, does not end in C) gets transposes to channels last and back (AbsorbConsecutiveTransposes
  * removes the pairs that cancel).
  */
 export default defineTransform({
@@ -35,11 +37,9 @@ export default defineTransform({
       if (typeof act === 'string') continue;
       const shape = staticShape(graph, x);
       if (!shape || shape.length === 0) continue;
-      if (shape.length === 3) continue; // NCW/NWC streams are not handled
       const layout = getString(mt, 'data_layout', graph.getTensorLayout(x)?.join('') ?? 'NCHW');
-      const nchw = shape.length === 4 && layout !== 'NHWC';
-      const nhwc = nchw ? [shape[0]!, shape[2]!, shape[3]!, shape[1]!] : shape;
-      const { vectors, channels } = channelsLast(nhwc);
+      const channelsFirst = wrappableRank(shape.length) && !layout.endsWith('C');
+      const { vectors, channels } = channelsLast(channelsFirst ? channelsLastShape(shape) : shape);
       const rows = thresholdRows(act.thresholds, channels);
       if (!rows) continue;
       const steps = act.thresholds.dims[1]!;
@@ -47,30 +47,20 @@ export default defineTransform({
       const tdt = thresholdDatatype(rows);
       const tName = graph.uniqueTensorName(`${mt.name || 'Thresholding'}_thresholds`);
       setFloatInit(graph, tName, [channels, steps], rows, tdt);
-      let inT = x;
-      let outT = y;
-      if (nchw) {
-        inT = graph.uniqueTensorName(`${x}_nhwc`);
-        outT = graph.uniqueTensorName(`${y}_nhwc`);
-        graph.setShape(inT, nhwc, graph.getElemType(x) ?? ElemType.FLOAT);
-        graph.setDatatypeName(inT, idt.name);
-        graph.setShape(outT, nhwc, ElemType.FLOAT);
-        graph.setDatatypeName(outT, act.outputDataType);
-        graph.insertBefore(mt, makeNode({ opType: 'Transpose', inputs: [x], outputs: [inT], name: freshName(graph, `${mt.name}_to_nhwc`), attributes: [{ name: 'perm', type: 7, ints: [0, 2, 3, 1] }] }));
-      }
-      graph.insertBefore(mt, hwNode('Thresholding', [inT, tName], [outT], {
-        PE: 1,
-        NumChannels: channels,
-        numSteps: steps,
-        inputDataType: idt.name,
-        weightDataType: tdt,
-        outputDataType: act.outputDataType,
-        ActVal: act.actVal,
-        numInputVectors: vectors,
-      }, freshName(graph, `Thresholding_${mt.name}`)));
-      if (nchw) {
-        graph.insertBefore(mt, makeNode({ opType: 'Transpose', inputs: [outT], outputs: [y], name: freshName(graph, `${mt.name}_to_nchw`), attributes: [{ name: 'perm', type: 7, ints: [0, 3, 1, 2] }] }));
-      }
+      const addKernel = (input: string, output: string): void => {
+        graph.insertBefore(mt, hwNode('Thresholding', [input, tName], [output], {
+          PE: 1,
+          NumChannels: channels,
+          numSteps: steps,
+          inputDataType: idt.name,
+          weightDataType: tdt,
+          outputDataType: act.outputDataType,
+          ActVal: act.actVal,
+          numInputVectors: vectors,
+        }, freshName(graph, `Thresholding_${mt.name}`)));
+      };
+      if (channelsFirst) wrapChannelsLast(graph, mt, x, y, shape, act.outputDataType, addKernel);
+      else addKernel(x, y);
       const oldT = mt.inputs[1]!;
       graph.removeNode(mt);
       if (!graph.hasConsumers(oldT)) graph.removeInitializer(oldT);

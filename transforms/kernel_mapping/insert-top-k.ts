@@ -27,6 +27,9 @@ export default defineTransform({
       const kName = graph.uniqueTensorName(`${out}_k`);
       const values = graph.uniqueTensorName(`${out}_values`);
       graph.renameTensor(out, logits);
+      // The renamed output's value info is the graph output entry: drop that first, or the shape set here
+      // would go with it and leave the logits without a shape for the rules that map the head.
+      graph.removeOutput(logits);
       graph.setShape(logits, shape, ElemType.FLOAT);
       // TopK's signature follows the model's opset: k is an attribute before opset 10, an input from 10 on;
       // largest and sorted exist from opset 11.
@@ -39,7 +42,6 @@ export default defineTransform({
         const attrs: Record<string, number> = opset < 11 ? { axis: -1 } : { axis: -1, largest: 1, sorted: 1 };
         graph.addNode(makeNode({ opType: 'TopK', inputs: [logits, kName], outputs: [values, out], name, attributes: attributesOf(attrs) }));
       }
-      graph.removeOutput(logits);
       graph.addOutput(makeValueInfo(out, ElemType.INT64, [shape[0]!, k]));
       graph.setDatatypeName(out, 'INT64');
       changed = true;

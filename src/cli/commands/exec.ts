@@ -4,6 +4,7 @@ interface ExecArgs {
   model: string;
   input?: string[];
   output?: string[];
+  expected?: string[];
   fallback: string;
 }
 
@@ -23,6 +24,10 @@ export const execCommand = defineCommand<ExecArgs>({
         alias: 'o', type: 'string', array: true,
         describe: 'Write outputs (.npy or .pb), in model output order or as name=file (written atomically)',
       })
+      .option('expected', {
+        type: 'string', array: true,
+        describe: 'Golden output file(s) (.npy or .pb), in output order or as name=file: integers must match exactly, floats within rtol 1e-3, atol 1e-5; exit 1 on a mismatch. Shapes may differ in axes of size 1 (a FINN golden [4] for an output [4, 1])',
+      })
       .option('fallback', {
         type: 'string', choices: ['onnxruntime', 'none'], default: 'onnxruntime',
         describe: 'How ops without a native implementation run: through onnxruntime in a child process, or not at all',
@@ -30,7 +35,8 @@ export const execCommand = defineCommand<ExecArgs>({
       .option('json', { type: 'boolean', default: false, describe: 'Print the outputs summary as JSON on stdout' })
       .example('$0 exec model.onnx --input x.npy', 'Run a model and print its outputs')
       .example('$0 exec model.onnx --input global_in=x.npy --output y.npy', 'Name the input and save the output')
-      .example('$0 exec model.onnx -i x.npy --json', 'Outputs summary for a script'),
+      .example('$0 exec model.onnx -i x.npy --json', 'Outputs summary for a script')
+      .example('$0 exec tfc.onnx -i input.npy --expected expected_output.npy', 'Check a golden input/output pair'),
   async run(args, ctx) {
     const { BrainsmithError } = await import('../../errors.js');
     const { loadModel } = await import('../../onnx/load.js');
@@ -56,6 +62,16 @@ export const execCommand = defineCommand<ExecArgs>({
       }
       targets.set(target, path);
     }
+    const expected = new Map<string, { file: string; value: ReturnType<typeof readTensorFile> }>();
+    k = 0;
+    for (const a of args.expected ?? []) {
+      const { name, path } = parseTensorArg(a);
+      const target = name ?? outputNames[k++];
+      if (target === undefined || !outputNames.includes(target)) {
+        throw new BrainsmithError('E_USAGE', `--expected ${a}: the model has no ${name === undefined ? 'further' : `'${name}'`} output (outputs: ${outputNames.join(', ')})`, { kind: 'usage' });
+      }
+      expected.set(target, { file: path, value: readTensorFile(path) });
+    }
     // Hardware nodes (a compiled model, or FINN's) run through their kernel plugins' `execute`; the registry
     // is opened only then, so plain models start fast.
     const { classifyNodeDomain } = await import('../../ir/domains.js');
@@ -74,6 +90,18 @@ export const execCommand = defineCommand<ExecArgs>({
       if (file.toLowerCase().endsWith('.pb')) writeTensorPb(file, v, name);
       else writeNpy(file, v);
     }
+    const { compareOutputs, describeMismatch, DEFAULT_TOLERANCE } = await import('../../pipeline/compare.js');
+    const checks = [...expected].map(([name, e]) => {
+      const got = result.outputs.get(name)!;
+      const c = compareOutputs([[name, e.value]], [got], DEFAULT_TOLERANCE);
+      const o = c.outputs[0]!;
+      // Axes of size 1 may differ (FINN saves a batch of labels as [4] for an output [4, 1]); others may not.
+      const squeeze = (d: readonly number[]) => d.filter((x) => x !== 1).join(',');
+      const sameShape = squeeze(got.dims) === squeeze(e.value.dims);
+      const ok = c.ok && sameShape;
+      const message = sameShape ? describeMismatch(c) : `output '${name}' has shape [${got.dims.join(', ')}], the expected tensor [${e.value.dims.join(', ')}]`;
+      return { name, file: e.file, ok, exact: o.exact, elements: o.elements, mismatches: o.mismatches, maxAbsDiff: o.maxAbsDiff, shape: got.dims, expectedShape: e.value.dims, message };
+    });
     const summary = {
       model: args.model,
       batch: bound.batch,
@@ -86,9 +114,15 @@ export const execCommand = defineCommand<ExecArgs>({
         values: Array.from((v.data as ArrayLike<number | bigint | string>), (x) => (typeof x === 'bigint' ? Number(x) : x)).slice(0, args.json ? 64 : PREVIEW),
         file: targets.get(name),
       })),
+      ...(checks.length ? { expected: checks } : {}),
     };
+    const failed = checks.filter((c) => !c.ok);
+    // A mismatch is a failure of the run (exit 1); with --json the summary still comes first on stdout.
+    const mismatchError = () =>
+      new BrainsmithError('E_EXPECTED_MISMATCH', `${failed.map((c) => `${c.file}: ${c.message}`).join('; ')}`, { kind: 'work', file: failed[0]!.file });
     if (args.json) {
       ctx.outJson(summary);
+      if (failed.length) throw mismatchError();
       return;
     }
     for (const o of summary.outputs) {
@@ -98,5 +132,10 @@ export const execCommand = defineCommand<ExecArgs>({
     }
     const via = result.delegated.length ? `; via onnxruntime: ${result.delegated.join(', ')}` : '';
     ctx.out(`ran ${bound.batch > 1 ? `${bound.batch} samples` : 'once'} in ${summary.ms} ms${via}`);
+    for (const c of checks.filter((x) => x.ok)) {
+      const shapes = c.shape.join(',') === c.expectedShape.join(',') ? '' : ` (shape [${c.shape.join(', ')}] against [${c.expectedShape.join(', ')}])`;
+      ctx.out(`${c.name} matches ${c.file}${c.exact ? ' exactly' : ` within tolerance (max |diff| ${c.maxAbsDiff})`}: ${c.elements} elements${shapes}`);
+    }
+    if (failed.length) throw mismatchError();
   },
 });

@@ -1,8 +1,53 @@
 // Shared by InferQuantizedMatrixVectorActivation and InferBinaryMatrixVectorActivation: a matrix product
-// with constant weights becomes an MVAU, absorbing a following MultiThreshold when it can.
-import { getString, type DataType, type Graph, type Node } from '../../../src/index.js';
+// with constant weights becomes an MVAU, absorbing a following MultiThreshold when it can. The absorption
+// (fusibleActivation / replaceFused) is shared with InferVectorVectorActivation.
+import { TENSOR_SPARSITY_KEY, getString, type DataType, type Graph, type Node, type NodeProto } from '../../../src/index.js';
 import { activationOf } from './activation.js';
 import { constOf, datatypeOf, freshName, hwNode, isQonnxOp, setFloatInit, staticShape, thresholdDatatype, thresholdRows } from './hw-node.js';
+
+/** A MultiThreshold that can move into the kernel computing its input, with one threshold row per channel. */
+export interface FusibleActivation {
+  node: Node;
+  rows: Float64Array;
+  steps: number;
+  outputDataType: string;
+  actVal: number;
+}
+
+/**
+ * The MultiThreshold that is the only reader of `out` (the product's result, `rank` axes, channels last),
+ * when its thresholds are integers, per channel or shared, and its output scale/bias fit a kernel.
+ */
+export function fusibleActivation(graph: Graph, out: string, channels: number, rank: number): FusibleActivation | undefined {
+  const uses = graph.consumers(out);
+  if (uses.length !== 1 || graph.isGraphOutput(out) || uses[0]!.index !== 0) return undefined;
+  const mt = uses[0]!.node;
+  if (!isQonnxOp(mt, 'MultiThreshold')) return undefined;
+  const act = activationOf(graph, mt);
+  if (typeof act === 'string') return undefined;
+  if (rank > 2 && getString(mt, 'data_layout', 'NCHW') !== 'NHWC') return undefined;
+  const rows = thresholdRows(act.thresholds, channels);
+  if (!rows || !rows.every((v) => Number.isInteger(v))) return undefined;
+  return { node: mt, rows, steps: act.thresholds.dims[1]!, outputDataType: act.outputDataType, actVal: act.actVal };
+}
+
+/**
+ * Replaces `product` and its fusible MultiThreshold by the kernel `make` builds from the name of a fresh
+ * thresholds initializer; the kernel writes the MultiThreshold's output.
+ */
+export function replaceFused(graph: Graph, product: Node, act: FusibleActivation, channels: number, make: (thresholds: string, output: string) => NodeProto): void {
+  const mt = act.node;
+  const out = product.outputs[0]!;
+  const tName = graph.uniqueTensorName(`${mt.name || product.name || 'kernel'}_thresholds`);
+  setFloatInit(graph, tName, [channels, act.steps], act.rows, thresholdDatatype(act.rows));
+  graph.insertBefore(product, make(tName, mt.outputs[0]!));
+  const oldT = mt.inputs[1]!;
+  graph.removeNode(product);
+  graph.removeNode(mt);
+  graph.removeValueInfo(out);
+  graph.setDatatypeName(out, undefined);
+  if (!graph.hasConsumers(oldT)) graph.removeInitializer(oldT);
+}
 
 /** Rewrites one product node into an MVAU; false when the pattern does not fit (the node stays). */
 export function toMvau(graph: Graph, mm: Node, binary: boolean, check: (idt: DataType, wdt: DataType) => boolean): boolean {
@@ -12,8 +57,8 @@ export function toMvau(graph: Graph, mm: Node, binary: boolean, check: (idt: Dat
   if (graph.isInitializer(x)) return false;
   const w = constOf(graph, wName);
   if (!w || w.dims.length !== 2) return false;
-  // Depthwise (sparse) weights are VVAU's.
-  if (graph.getAnnotation(wName, 'sparsity') !== undefined) return false;
+  // Weights with a sparsity annotation (depthwise convolutions) are VVAU's, as in FINN.
+  if (graph.getAnnotation(wName, TENSOR_SPARSITY_KEY) !== undefined) return false;
   const idt = datatypeOf(graph, x);
   const wdt = datatypeOf(graph, wName);
   if (!check(idt, wdt)) return false;
@@ -32,28 +77,11 @@ export function toMvau(graph: Graph, mm: Node, binary: boolean, check: (idt: Dat
     mem_mode: 'internal_decoupled',
   };
   const name = freshName(graph, `MVAU_${mm.name}`);
-  const uses = graph.consumers(out);
-  const mt = uses.length === 1 && !graph.isGraphOutput(out) ? uses[0]!.node : undefined;
-  if (mt && isQonnxOp(mt, 'MultiThreshold') && uses[0]!.index === 0) {
-    const act = activationOf(graph, mt);
-    const rank = shape.length;
-    const layout = getString(mt, 'data_layout', 'NCHW');
-    const channelsLastOk = rank <= 2 || layout === 'NHWC';
-    const rows = typeof act === 'string' ? undefined : thresholdRows(act.thresholds, MH);
-    if (typeof act !== 'string' && channelsLastOk && rows && rows.every((v) => Number.isInteger(v))) {
-      const tName = graph.uniqueTensorName(`${mt.name || 'MVAU'}_thresholds`);
-      const tdt = thresholdDatatype(rows);
-      setFloatInit(graph, tName, [MH, act.thresholds.dims[1]!], rows, tdt);
-      const y = mt.outputs[0]!;
-      graph.insertBefore(mm, hwNode('MVAU', [x, wName, tName], [y], { ...attrs, outputDataType: act.outputDataType, ActVal: act.actVal, noActivation: 0 }, name));
-      const oldT = mt.inputs[1]!;
-      graph.removeNode(mm);
-      graph.removeNode(mt);
-      graph.removeValueInfo(out);
-      graph.setDatatypeName(out, undefined);
-      if (!graph.hasConsumers(oldT)) graph.removeInitializer(oldT);
-      return true;
-    }
+  const act = fusibleActivation(graph, out, MH, shape.length);
+  if (act) {
+    replaceFused(graph, mm, act, MH, (t, y) =>
+      hwNode('MVAU', [x, wName, t], [y], { ...attrs, outputDataType: act.outputDataType, ActVal: act.actVal, noActivation: 0 }, name));
+    return true;
   }
   graph.insertBefore(mm, hwNode('MVAU', [x, wName], [out], { ...attrs, outputDataType: accDataType, ActVal: 0, noActivation: 1 }, name));
   graph.removeNode(mm);

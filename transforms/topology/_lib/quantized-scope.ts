@@ -35,8 +35,23 @@ function isQuantizationOp(node: Node): boolean {
   return QUANTIZATION_OPS.has(node.opType) && normalizeDomain(node.domain) === QONNX_GENERAL_DOMAIN;
 }
 
-/** The nodes of the quantized datapath (see the rule above); empty for float models. */
-export function quantizedDatapath(graph: Graph): Set<Node> {
+/**
+ * The last datapath computed per graph, with the graph's version then. Nearly every topology transform asks
+ * for it, most of them without changing the graph: recomputing it each time was the largest share of
+ * topology's time on long chains.
+ */
+const computed = new WeakMap<Graph, { version: number; scope: ReadonlySet<Node> }>();
+
+/** The nodes of the quantized datapath (see the rule above); empty for float models. Do not modify it. */
+export function quantizedDatapath(graph: Graph): ReadonlySet<Node> {
+  const hit = computed.get(graph);
+  if (hit && hit.version === graph.version) return hit.scope;
+  const scope = computeDatapath(graph);
+  computed.set(graph, { version: graph.version, scope });
+  return scope;
+}
+
+function computeDatapath(graph: Graph): Set<Node> {
   const anchors = new Set<Node>();
   for (const n of graph.nodes()) if (isQuantizationOp(n)) anchors.add(n);
   // Only annotated tensors can be quantized sources: far fewer than the initializers of a large model.

@@ -8,7 +8,7 @@ const NHWC = ['N', 'H', 'W', 'C'];
 /** Ops whose output has the layout of their first input. */
 const SAME_LAYOUT = new Set([
   'Mul', 'Add', 'Sub', 'Div', 'Relu', 'Sigmoid', 'Tanh', 'Clip', 'Quant', 'IntQuant', 'BipolarQuant', 'Trunc',
-  'BatchNormalization', 'Identity', 'Sign', 'Abs', 'Neg', 'Round', 'Floor', 'Ceil',
+  'BatchNormalization', 'Identity', 'Sign', 'Abs', 'Neg', 'Round', 'Floor', 'Ceil', 'Resize', 'Upsample',
 ]);
 
 function outputLayout(graph: Graph, node: Node, inLayout: string[] | undefined, rank: number | undefined): string[] | undefined {

@@ -1,4 +1,4 @@
-import { QONNX_GENERAL_DOMAIN, defineTransform, getInt, getInts, getString } from '../../../src/index.js';
+import { QONNX_GENERAL_DOMAIN, TENSOR_SPARSITY_KEY, defineTransform, getInt, getInts, getString } from '../../../src/index.js';
 import { addConst, constOf, floatTypeOf } from '../_lib/consts.js';
 import { annotateAccumulator, dropIfUnused, ensureQonnxOpset, isOnnxOp } from '../_lib/graph-edit.js';
 import { TO_NCHW, TO_NHWC, addTranspose } from '../_lib/layout.js';
@@ -7,7 +7,9 @@ import { quantizedNodes } from '../_lib/quantized-scope.js';
 /**
  * 2-D Conv (group 1, or depthwise) with constant weights → Transpose to NHWC, Im2Col (patches ordered kh, kw, c),
  * MatMul by the weights as a (kh·kw·C, Co) matrix (block-diagonal for depthwise), optional bias Add, Transpose
- * back to NCHW. 1×1 kernels with unit stride and no padding need no Im2Col.
+ * back to NCHW. 1×1 kernels with unit stride and no padding need no Im2Col. A depthwise MatMul's weights carry
+ * FINN's sparsity annotation {"dw": {"kernel_shape": [kh, kw]}}, so kernel mapping makes it a VVAU (the
+ * block-diagonal matrix keeps the model executable as plain ONNX).
  */
 export default defineTransform({
   name: 'LowerConvsToMatMul',
@@ -64,6 +66,7 @@ export default defineTransform({
       const wName = addConst(graph, `${base}_weights`, { dims: [k, co], data: mat }, floatTypeOf(graph, conv.inputs[1]!));
       const wdt = graph.getDatatypeName(conv.inputs[1]!);
       if (wdt) graph.setDatatypeName(wName, wdt);
+      if (depthwise) graph.setAnnotation(wName, TENSOR_SPARSITY_KEY, JSON.stringify({ dw: { kernel_shape: [kh, kw] } }));
       const nhwcShape = outShape ? [outShape[0]!, outShape[2]!, outShape[3]!, outShape[1]!] : undefined;
       let y = graph.uniqueTensorName(`${base}_matmul`);
       const mm = graph.insertBefore(conv, { op_type: 'MatMul', name: `${base}_matmul`, input: [patches, wName], output: [y] });
