@@ -62,6 +62,7 @@ export async function run(report: Report): Promise<void> {
   try {
     const bare: number[] = [];
     const cold: number[] = [];
+    const first: number[] = [];
     const warm: number[] = [];
     const bareCpu: number[] = [];
     const coldCpu: number[] = [];
@@ -73,6 +74,10 @@ export async function run(report: Report): Promise<void> {
       rmSync(cache, { recursive: true, force: true }); // metadata and transpiled code: truly cold
       cold.push(wallMs(big, home));
       coldCpu.push(lastCpuMs);
+      // The very first run of this install: no user cache either, so the built-ins are imported too.
+      rmSync(cache, { recursive: true, force: true });
+      rmSync(path.join(home, '.brainsmith'), { recursive: true, force: true });
+      first.push(wallMs(big, home));
       for (let j = 0; j < 3; j++) {
         bare.push(wallMs(empty, home));
         bareCpu.push(lastCpuMs);
@@ -83,7 +88,8 @@ export async function run(report: Report): Promise<void> {
     const ratio = median(warm) / median(bare);
     const load = `load average ${median(loads).toFixed(1)} on ${os.cpus().length} cores`;
     report({ suite: 'plugins', name: 'transforms list, no project plugins (wall)', median: median(bare), unit: 'ms', samples: bare });
-    report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, cold (wall)`, median: median(cold), unit: 'ms', samples: cold, target: '<= 2000 ms', ok: median(cold) <= 2000, note: `no metadata or code cache; ${load}` });
+    report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, cold (wall)`, median: median(cold), unit: 'ms', samples: cold, target: '<= 2000 ms', ok: median(cold) <= 2000, note: `no project cache (built-ins' metadata in the user cache); ${load}` });
+    report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, first run (wall)`, median: median(first), unit: 'ms', samples: first, target: '<= 2000 ms', ok: median(first) <= 2000, note: 'no project or user cache: the built-ins are imported too' });
     report({ suite: 'plugins', name: `transforms list, ${N_FILES} plugin files, warm (wall)`, median: median(warm), unit: 'ms', samples: warm });
     report({ suite: 'plugins', name: 'warm / no plugins', median: ratio, unit: 'x', target: '<= 1.5x', ok: ratio <= 1.5 });
     if (hasTime) {

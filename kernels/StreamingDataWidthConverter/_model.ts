@@ -14,15 +14,20 @@ export const dwcAttributes = z.looseObject({
 });
 export type DwcAttrs = z.infer<typeof dwcAttributes>;
 
-/** Both stream widths must be whole numbers of elements, and each must fold the channel axis evenly. */
+/**
+ * Both stream widths must be whole numbers of elements, and each must divide the elements of one frame (the
+ * shape without its batch axis), so no word is left half full. Not the channel axis: an MVAU after a removed
+ * flatten reads [1, H, W, C] as one vector of H·W·C, and its SIMD need only divide that.
+ */
 export function dwc(node: KernelNodeView): DwcAttrs {
   const a = node.attrs as DwcAttrs;
   const bits = datatype(a.dataType).bitwidth();
-  const channels = (a.in_shape ?? a.shape ?? node.inputShapes[0])?.at(-1);
+  const shape = a.in_shape ?? a.shape ?? node.inputShapes[0];
+  const frame = shape && shape.length > 0 ? (shape.length > 1 ? shape.slice(1) : shape).reduce((x, y) => x * y, 1) : undefined;
   for (const [what, w] of [['inWidth', a.inWidth], ['outWidth', a.outWidth]] as const) {
     if (w % bits !== 0) throw new BrainsmithError('E_FOLDING', `node '${node.name}': ${what}=${w} is not a multiple of the ${a.dataType} element width ${bits}`, { kind: 'input' });
-    if (channels !== undefined && channels % (w / bits) !== 0) {
-      throw new BrainsmithError('E_FOLDING', `node '${node.name}': ${what}=${w} (${w / bits} elements) does not divide the ${channels} channels`, { kind: 'input' });
+    if (frame !== undefined && frame % (w / bits) !== 0) {
+      throw new BrainsmithError('E_FOLDING', `node '${node.name}': ${what}=${w} (${w / bits} elements) does not divide the ${frame} elements of a frame [${shape!.join(', ')}]`, { kind: 'input' });
     }
   }
   return a;

@@ -22,6 +22,12 @@ export interface SetFoldingOptions {
   wwidthMax?: number;
   /** Second pass at the achieved bottleneck cycles when the target is missed (default true). */
   twoPassRelaxation?: boolean;
+  /**
+   * A node whose parameter drives its producer's (a Pool's or VVAU's PE sets the depthwise SWG's SIMD) walks
+   * until both meet the target (default true). FINN looks at the consumer alone, which can leave the SWG,
+   * slower at the same value, as the bottleneck above the target being folded to; false reproduces FINN.
+   */
+  followerCycles?: boolean;
 }
 
 export interface FoldingResult {
@@ -57,7 +63,10 @@ function divisorsOf(n: number): number[] {
   return d;
 }
 
-function foldNode(n: FoldableNode, values: Record<string, number>, target: number, cap: number): void {
+/** Cycles a node's folding is judged by: its own, or (followerCycles) also those of the producer it drives. */
+type CostFn = (values: Readonly<Record<string, number>>) => number;
+
+function foldNode(n: FoldableNode, values: Record<string, number>, target: number, cap: number, cost: CostFn = n.cycles): void {
   for (const p of n.params) {
     if (p.mode !== 'walk') continue;
     values[p.name] = 1;
@@ -69,14 +78,14 @@ function foldNode(n: FoldableNode, values: Record<string, number>, target: numbe
     for (const d of divisorsOf(p.size)) {
       const previous = values[p.name]!;
       values[p.name] = d;
-      if (n.cycles(values) < target) break;
+      if (cost(values) < target) break;
       if (p.widthBits !== undefined && d * p.widthBits > cap) {
         values[p.name] = previous;
         break;
       }
     }
     if (p.overTargetSwitch !== undefined && values[p.name] === p.size && n.cycles(values) > target) values[p.overTargetSwitch] = 1;
-    if (n.cycles(values) < target) break;
+    if (cost(values) < target) break;
   }
 }
 
@@ -93,11 +102,21 @@ function driveProducer(consumer: FoldableNode, values: Record<string, number>, p
   }
 }
 
-function onePass(nodes: readonly FoldableNode[], start: readonly Record<string, number>[], target: number, cap: number): Record<string, number>[] {
+function onePass(nodes: readonly FoldableNode[], start: readonly Record<string, number>[], target: number, cap: number, followers: boolean): Record<string, number>[] {
   const out = start.map((v) => ({ ...v }));
   for (const [i, n] of nodes.entries()) {
     const values = out[i]!;
-    foldNode(n, values, target, cap);
+    const prod = n.producer !== undefined && n.params.some((p) => p.drivesProducer !== undefined) ? n.producer : undefined;
+    let cost: CostFn | undefined;
+    if (followers && prod !== undefined) {
+      const producer = nodes[prod]!;
+      cost = (v) => {
+        const driven = { ...out[prod]! };
+        driveProducer(n, v, producer, driven);
+        return Math.max(n.cycles(v), producer.cycles(driven));
+      };
+    }
+    foldNode(n, values, target, cap, cost);
     if (n.producer !== undefined) driveProducer(n, values, nodes[n.producer]!, out[n.producer]!);
   }
   return out;
@@ -122,11 +141,12 @@ export function setFolding(nodes: readonly FoldableNode[], opts: SetFoldingOptio
     throw new BrainsmithError('E_USAGE', `target cycles per frame must be a positive number, got ${target} (is the target fps above the clock frequency?)`, { kind: 'usage' });
   }
   const cap = opts.wwidthMax ?? DEFAULT_WWIDTH_MAX;
-  let values = onePass(nodes, nodes.map((n) => n.values), target, cap);
+  const followers = opts.followerCycles ?? true;
+  let values = onePass(nodes, nodes.map((n) => n.values), target, cap, followers);
   let s = summarize(nodes, values);
   if ((opts.twoPassRelaxation ?? true) && s.max > target) {
     const first = { node: s.at, cycles: s.max };
-    values = onePass(nodes, values, first.cycles, cap);
+    values = onePass(nodes, values, first.cycles, cap, followers);
     s = summarize(nodes, values);
     return { values, cycles: s.cycles, maxCycles: s.max, bottleneck: s.at, targetCycles: first.cycles, passes: 2, relaxedFrom: first };
   }

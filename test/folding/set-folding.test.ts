@@ -189,6 +189,28 @@ test('a VVAU with SIMD > 1 switches its depthwise SWG producer to parallel_windo
   assert.deepEqual(off.values[0], { SIMD: 8, parallel_window: 0 });
 });
 
+test('a Pool walks its PE until its depthwise SWG meets the target too (followerCycles); false is FINN\'s rule', () => {
+  // GTSRB's second pooling: the SWG at SIMD s takes 1400/s cycles, the Pool at PE p only 720/p.
+  const swg: FoldableNode = { name: 'swg', params: [{ name: 'SIMD', size: 24, mode: 'follow' }], values: { SIMD: 1 }, cycles: (v) => 1400 / v.SIMD! };
+  const pool: FoldableNode = {
+    name: 'pool',
+    params: [{ name: 'PE', size: 24, mode: 'walk', drivesProducer: 'SIMD' }],
+    values: { PE: 1 },
+    cycles: (v) => 720 / v.PE!,
+    producer: 0,
+  };
+  // Target 300: FINN stops at PE 3 (240 < 300) and leaves the SWG at 1400/3 ≈ 467, over the target.
+  const finn = setFolding([swg, pool], { targetCycles: 300, twoPassRelaxation: false, followerCycles: false });
+  assert.deepEqual(finn.values[1], { PE: 3 });
+  assert.equal(finn.bottleneck, 'swg');
+  assert.ok(finn.maxCycles > 300);
+  // Both judged: PE 6 (SWG 1400/6 ≈ 233 < 300).
+  const both = setFolding([swg, pool], { targetCycles: 300, twoPassRelaxation: false });
+  assert.deepEqual(both.values[1], { PE: 6 });
+  assert.deepEqual(both.values[0], { SIMD: 6 });
+  assert.ok(both.maxCycles < 300);
+});
+
 test('a bad target is a usage error', () => {
   assert.throws(() => setFolding([], { targetCycles: 0 }), /target cycles per frame must be a positive number/);
 });

@@ -21,7 +21,7 @@ test('DWC LUT model, rtl viability, width legality, identity execute', async () 
   assert.equal(dwcHls.isViable!(v(8, 12), ctx), true);
   assert.equal(dwcKernel.cycles!(v(8, 32), ctx), 0); // FINN has no cycle model for it
   assert.throws(() => dwcKernel.cycles!(v(6, 8), ctx), /inWidth=6 is not a multiple of the INT4 element width 4/);
-  assert.throws(() => dwcKernel.cycles!(v(20, 8), ctx), /5 elements\) does not divide the 24 channels/);
+  assert.throws(() => dwcKernel.cycles!(v(20, 8), ctx), /5 elements\) does not divide the 24 elements of a frame \[1, 24\]/);
   const x = makeTensor(ElemType.FLOAT, [1, 24], Float32Array.from({ length: 24 }, (_, i) => i - 8));
   const [y] = await dwcKernel.execute!([x], { shape: [1, 24], inWidth: 8, outWidth: 32, dataType: 'INT4' }, ctx);
   assert.deepEqual([...tensorToNumbers(y!)], [...tensorToNumbers(x)]);

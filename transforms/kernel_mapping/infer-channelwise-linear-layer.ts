@@ -1,5 +1,6 @@
-import { defineTransform, smallestDataType } from '../../src/index.js';
+import { defineTransform, smallestDataType, type Graph, type Node } from '../../src/index.js';
 import { allIntegers, channelsLast, constOf, datatypeOf, freshName, hwNode, isOnnxOp, setFloatInit, staticShape } from './_lib/hw-node.js';
+import { isKernelNode } from './_lib/partition.js';
 import { annotatedChannelsFirst, channelsLastShape, wrapChannelsLast, wrappableRank } from './_lib/nchw.js';
 
 /**
@@ -7,8 +8,10 @@ import { annotatedChannelsFirst, channelsLastShape, wrapChannelsLast, wrappableR
  * the last axis → ChannelwiseOp with Func add/mul and the parameters as a [C] (or [1]) initializer (FINN's
  * InferChannelwiseLinearLayer). A per-channel constant on a tensor annotated NCHW (or NCW), shaped (1,C,1,1)
  * or (C,1,1), maps the same way between an NCHW→NHWC Transpose and one back, as FINN does it
- * (AbsorbConsecutiveTransposes removes the pairs that cancel). Other broadcasts, and tensors without a
- * channels-first layout annotation, are left alone.
+ * (AbsorbConsecutiveTransposes removes the pairs that cancel). A scalar op after a kernel's Transpose runs
+ * before that Transpose, so the Transpose does not split the dataflow partition (an integer output scale after
+ * the layout change back to NCHW). Other broadcasts, and tensors without a channels-first layout annotation,
+ * are left alone.
  */
 export default defineTransform({
   name: 'InferChannelwiseLinearLayer',
@@ -34,7 +37,8 @@ export default defineTransform({
       // last-axis constant on an NCHW tensor stays one kernel without transposes, as before).
       const wrap = !perLastAxis(p.dims, shape.length, shape[shape.length - 1]!);
       if (wrap && !(perChannelFirst(p.dims, shape) && annotatedChannelsFirst(graph, x, shape.length))) continue;
-      const { vectors, channels } = channelsLast(wrap ? channelsLastShape(shape) : shape);
+      const back = p.data.length === 1 ? transposeFromKernel(graph, x) : undefined;
+      const { vectors, channels } = channelsLast(back ? staticShape(graph, back.inputs[0]!)! : wrap ? channelsLastShape(shape) : shape);
       const params = Array.from(p.data);
       const pmin = Math.min(...params);
       const pmax = Math.max(...params);
@@ -45,8 +49,8 @@ export default defineTransform({
       const pdt = smallestDataType(pmin, pmax).name;
       const pName = graph.uniqueTensorName(`${op.name}_param`);
       setFloatInit(graph, pName, [params.length], params, pdt);
-      const addKernel = (input: string, output: string): void => {
-        graph.insertBefore(op, hwNode('ChannelwiseOp', [input, pName], [output], {
+      const addKernelBefore = (at: Node, input: string, output: string): void => {
+        graph.insertBefore(at, hwNode('ChannelwiseOp', [input, pName], [output], {
           Func: func,
           PE: 1,
           NumChannels: channels,
@@ -56,10 +60,26 @@ export default defineTransform({
           numInputVectors: vectors,
         }, freshName(graph, `ChannelwiseOp_${op.name}`)));
       };
-      if (wrap) wrapChannelsLast(graph, op, x, out, shape, odt, addKernel);
-      else addKernel(x, out);
+      const addKernel = (input: string, output: string): void => addKernelBefore(op, input, output);
       const old = op.inputs[k]!;
-      graph.removeNode(op);
+      if (back) {
+        // Kernel → Transpose → scalar op: the op runs on the kernel's side (a scalar commutes with any
+        // permutation), so the Transpose does not end up between two kernels, cutting the partition.
+        const mid = graph.uniqueTensorName(`${op.name}_out`);
+        const inner = back.inputs[0]!;
+        graph.setShape(mid, staticShape(graph, inner)!, graph.getElemType(out));
+        const layout = graph.getTensorLayout(inner);
+        if (layout) graph.setTensorLayout(mid, layout);
+        graph.setDatatypeName(mid, odt);
+        addKernelBefore(back, inner, mid);
+        graph.removeNode(op);
+        graph.setInput(back, 0, mid);
+        graph.setOutput(back, 0, out);
+        graph.removeValueInfo(x);
+        graph.setDatatypeName(x, undefined);
+      } else if (wrap) wrapChannelsLast(graph, op, x, out, shape, odt, addKernel);
+      else addKernel(x, out);
+      if (op.graph) graph.removeNode(op);
       if (!graph.hasConsumers(old)) graph.removeInitializer(old);
       graph.setDatatypeName(out, odt);
       changed = true;
@@ -67,6 +87,14 @@ export default defineTransform({
     return changed;
   },
 });
+
+/** The Transpose producing `x` (read by nothing else) when its own input comes from a kernel. */
+function transposeFromKernel(graph: Graph, x: string): Node | undefined {
+  const t = graph.producer(x);
+  if (!t || !isOnnxOp(t, 'Transpose') || graph.isGraphOutput(x) || graph.consumers(x).length !== 1) return undefined;
+  const src = graph.producer(t.inputs[0]!);
+  return src && isKernelNode(src) && staticShape(graph, t.inputs[0]!) ? t : undefined;
+}
 
 /** A constant that broadcasts as a scalar or along the last axis only, without growing the rank. */
 function perLastAxis(dims: readonly number[], rank: number, channels: number): boolean {

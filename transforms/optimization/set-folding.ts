@@ -10,6 +10,11 @@ const options = z.object({
   target_cycles: z.number().int().positive().optional(),
   mvau_wwidth_max: z.number().int().positive().default(DEFAULT_WWIDTH_MAX),
   two_pass_relaxation: z.boolean().default(true),
+  /**
+   * A Pool/VVAU's PE, which sets its depthwise SWG's SIMD, walks until the SWG meets the target too. FINN
+   * judges the consumer alone (false), which can leave the SWG above the target as the bottleneck.
+   */
+  follower_cycles: z.boolean().default(true),
   /** A FINN folding config given to ApplyFoldingConfig: it overrides the target, so SetFolding does nothing. */
   folding_config: z.string().optional(),
   board: z.string().optional(),
@@ -40,7 +45,7 @@ export default defineTransform({
     const reg = registryService(ctx.services, 'SetFolding');
     const targetCycles = o.target_cycles ?? targetCyclesFor(o.target_fps!, o.clock_ns);
     const target = o.board || o.part ? resolveTarget({ board: o.board, part: o.part }) : undefined;
-    const r = await foldModel(model, reg, { targetCycles, wwidthMax: o.mvau_wwidth_max, twoPassRelaxation: o.two_pass_relaxation, target });
+    const r = await foldModel(model, reg, { targetCycles, wwidthMax: o.mvau_wwidth_max, twoPassRelaxation: o.two_pass_relaxation, followerCycles: o.follower_cycles, target });
     if (r.relaxedFrom) {
       ctx.log.warn(`SetFolding: node ${r.relaxedFrom.node} is the bottleneck with ${r.relaxedFrom.cycles} cycles (target ${targetCycles}); second pass balanced the pipeline to it`);
     }

@@ -181,3 +181,27 @@ test('brainsmith compile --verify: the kernels run channels last, one Transpose 
   for (const k of cw) assert.equal(layout(m, k.outputs[0]!), 'NHWC', k.name);
   assert.equal(g.nodeList().filter((n) => n.opType === 'Transpose').length, 2, 'no Transpose between kernels');
 });
+
+test('brainsmith compile --verify: an integer output scale after the last layer joins the partition before the output Transpose', async () => {
+  // An NCHW MultiThreshold (mapped channels last between Transposes), then the network's output scale ×2: the
+  // scalar Mul becomes a ChannelwiseOp on the kernel's side of the Transpose back to NCHW (after it, the host
+  // Transpose would split the dataflow partition).
+  const dir = tempDir('bs-cw-tail-');
+  const m = buildModel({
+    inputs: [['x', [1, 3, 4, 4], 'UINT4']],
+    outputs: [['y', [1, 3, 4, 4]]],
+    nodes: [
+      node('MultiThreshold', ['x', 't0'], ['a'], [attrS('out_dtype', 'UINT2')], Q),
+      node('Mul', ['a', 's'], ['y']),
+    ],
+    inits: { t0: { dims: [3, 3], data: [2, 6, 11, 1, 4, 9, 3, 7, 12] }, s: { dims: [], data: [2] } },
+  });
+  const file = path.join(dir, 'tail.onnx');
+  await saveModel(m, file);
+  const r = runCli(['compile', file, '-o', path.join(dir, 'out'), '--target-fps', '1000000', '--verify', '--json', '--log-level', 'warn'], { cwd: dir, env: { HOME: dir, BRAINSMITH_PLUGIN_PATH: '' } });
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { verification?: { ok: boolean }; estimate: { nodes: { kernel: string }[]; hostNodes: { opType: string }[] } };
+  assert.equal(s.verification?.ok, true);
+  assert.ok(s.estimate.nodes.some((n) => n.kernel === 'ChannelwiseOp'), JSON.stringify(s.estimate.nodes));
+  assert.ok(s.estimate.hostNodes.every((h) => h.opType === 'Transpose'), JSON.stringify(s.estimate.hostNodes));
+});
