@@ -6,6 +6,12 @@ import { Model } from '../../src/ir/model.js';
 import { makeNode, Node } from '../../src/ir/node.js';
 import { ElemType } from '../../src/tensor/element-type.js';
 import type { TensorValue } from '../../src/tensor/tensor-value.js';
+import path from 'node:path';
+import { executeModel } from '../../src/exec/execute.js';
+import { readNpy } from '../../src/exec/npy.js';
+import { loadModel } from '../../src/onnx/load.js';
+import { readNpz } from '../helpers/npz.js';
+import { shared, skipNoShared } from '../helpers/paths.js';
 
 /** QONNX ops against values worked out by hand from finn-qonnx reference §5. */
 
@@ -153,4 +159,47 @@ test('QuantAvgPool2d: sum pooling, then a shift from the sum\'s width down to ob
   // UINT2 inputs, 2x2 kernel: sums fit 4 bits; obits 2 → shift by 2: floor(11 / 4) = 2.
   const y = await run('QuantAvgPool2d', [f32([1, 1, 2, 2], [3, 3, 3, 2])], { kernel: 2, stride: 2, ibits: 2, obits: 2, signed: 0 });
   assert.deepEqual(values(y), [2]);
+});
+
+describe('FloatQuant', () => {
+  // OCP fp8 e4m3: 4 exponent bits, 3 mantissa bits, bias 7, max 448 (saturating, NaN but no infinity).
+  const e4m3 = (x: TensorValue, attrs: Record<string, Attr> = {}): Promise<TensorValue> =>
+    run('FloatQuant', [x, scalar(1), scalar(4), scalar(3), scalar(7), scalar(448)], { has_inf: 0, has_nan: 1, has_subnormal: 1, saturation: 1, rounding_mode: 'round', ...attrs });
+
+  test('normal values round to 3 mantissa bits, halves to even; out of range saturates', async () => {
+    // 0.3 = 9.6 steps of 2^-5 → 10 → 0.3125; 0.296875 = 9.5 steps → 10; 0.265625 = 8.5 steps → 8 → 0.25.
+    const y = await e4m3(f32([6], [0.3, -0.3, 0.296875, 0.265625, 1000, -1000]));
+    assert.deepEqual(values(y), [0.3125, -0.3125, 0.3125, 0.25, 448, -448]);
+  });
+
+  test('subnormals share the smallest normal exponent\'s step (2^-9); zero stays zero', async () => {
+    // 0.001 = 0.512 steps → 1 → 2^-9; 0.0009 = 0.46 steps → 0.
+    const y = await e4m3(f32([3], [0.001, 0.0009, 0]));
+    assert.deepEqual(values(y), [2 ** -9, 0, 0]);
+  });
+
+  test('without saturation an overflow is NaN (no infinity in e4m3) or ±inf where the format has it; a scale divides and multiplies back', async () => {
+    assert.ok(Number.isNaN(values(await e4m3(f32([1], [1000]), { saturation: 0 }))[0]!));
+    assert.deepEqual(values(await e4m3(f32([2], [1000, -1000]), { saturation: 0, has_inf: 1 })), [Infinity, -Infinity]);
+    const scaled = await run('FloatQuant', [f32([1], [0.6]), scalar(2), scalar(4), scalar(3), scalar(7), scalar(448)], { has_subnormal: 1 });
+    assert.deepEqual(values(scaled), [0.625]); // 0.3 → 0.3125, times 2
+  });
+
+  test('a format without subnormals is refused with the node named, not guessed at', async () => {
+    await assert.rejects(e4m3(f32([1], [0.3]), { has_subnormal: 0 }), /has_subnormal=0 .* not supported/);
+  });
+
+  test('Brevitas fp8 export (qonnx floatquant_exec): each FloatQuant equals Brevitas\' own values bit for bit; the Gemm output matches', { skip: skipNoShared }, async () => {
+    const dir = shared('qonnx', 'floatquant_exec');
+    const model = await loadModel(path.join(dir, 'qonnx_act_weight_fp8.onnx'));
+    const x = readNpy(path.join(dir, 'test_data', 'input.npy'));
+    const r = await executeModel(model, new Map([[model.graph.inputNames()[0]!, x]]), { fallback: 'none', keepIntermediates: true });
+    const golden = readNpz(path.join(dir, 'test_data', 'activation.npz'));
+    for (const [name, tensor] of [['input_quant', '/input_quant/export_handler/FloatQuant_output_0'], ['weight_quant', '/weight_quant/export_handler/FloatQuant_output_0']] as const) {
+      assert.deepEqual(Array.from(r.intermediates!.get(tensor)!.data as Float32Array), Array.from(golden.get(name)!.data as Float32Array), name);
+    }
+    const want = Array.from(readNpy(path.join(dir, 'test_data', 'output.npy')).data as Float32Array);
+    const got = Array.from([...r.outputs.values()][0]!.data as Float32Array);
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) <= 1e-6, `output ${i}: ${v} vs ${want[i]}`));
+  });
 });

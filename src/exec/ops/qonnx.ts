@@ -73,6 +73,54 @@ const quant: OpImpl = (inputs, ctx) => {
   return [fromF64(outFloatType(X), dims, out)];
 };
 
+/**
+ * FloatQuant (X, scale, exp_bw, mant_bw, exp_bias, max_val): X/scale rounded to the nearest value of a
+ * minifloat with that many exponent and mantissa bits, then times scale. A value's step is 2^(e − mant_bw)
+ * for its exponent e = floor(log2|x|), never below the smallest normal exponent 1 − exp_bias (subnormals
+ * share that step). Out of range: saturation clamps to ±max_val; otherwise ±inf where the format has
+ * infinities, else NaN where it has NaN. Formats without subnormals are refused rather than guessed at.
+ */
+const floatQuant: OpImpl = (inputs, ctx) => {
+  const X = req(inputs, 0, ctx);
+  const S = req(inputs, 1, ctx);
+  const expBits = scalarOf(req(inputs, 2, ctx));
+  const mantBits = scalarOf(req(inputs, 3, ctx));
+  const bias = scalarOf(req(inputs, 4, ctx));
+  const maxVal = scalarOf(req(inputs, 5, ctx));
+  if (!Number.isInteger(expBits) || expBits < 1 || !Number.isInteger(mantBits) || mantBits < 0) {
+    throw execError(ctx.node, `exponent and mantissa widths must be integers (≥ 1, ≥ 0), got ${expBits} and ${mantBits}`);
+  }
+  if (!(maxVal > 0)) throw execError(ctx.node, `max_val must be positive, got ${maxVal}`);
+  if (getInt(ctx.node, 'has_subnormal', 0) !== 1) {
+    throw execError(ctx.node, 'has_subnormal=0 (flush-to-zero minifloats) is not supported by the reference executor');
+  }
+  const saturate = getInt(ctx.node, 'saturation', 1) === 1;
+  const hasInf = getInt(ctx.node, 'has_inf', 0) === 1;
+  const hasNan = getInt(ctx.node, 'has_nan', 0) === 1;
+  const round = rounder(ctx.node, getString(ctx.node, 'rounding_mode', 'ROUND'));
+  const minExp = 1 - bias;
+  const dims = broadcastShape(ctx.node, [X.dims, S.dims]);
+  const x = broadcastF64(X, dims);
+  const s = broadcastF64(S, dims);
+  const overflow = hasInf ? Infinity : hasNan ? NaN : maxVal;
+  const out = new Float64Array(product(dims));
+  for (let i = 0; i < out.length; i++) {
+    const y = f32(x[i]! / s[i]!);
+    let q: number;
+    if (Number.isNaN(y)) q = y;
+    else if (y === 0) q = 0;
+    else {
+      const a = Math.abs(y);
+      const e = Number.isFinite(a) ? Math.max(Math.floor(Math.log2(a)), minExp) : minExp;
+      const step = 2 ** (e - mantBits);
+      const m = Number.isFinite(a) ? round(a / step) * step : Infinity;
+      q = Math.sign(y) * (m <= maxVal ? m : saturate ? maxVal : overflow);
+    }
+    out[i] = f32(f32(q) * s[i]!);
+  }
+  return [fromF64(outFloatType(X), dims, out)];
+};
+
 function outFloatType(x: TensorValue): number {
   return x.elemType === ElemType.DOUBLE ? ElemType.DOUBLE : ElemType.FLOAT;
 }
@@ -279,6 +327,7 @@ export const QONNX_OPS: Record<string, OpImpl> = {
   Quant: quant,
   IntQuant: quant,
   BipolarQuant: bipolarQuant,
+  FloatQuant: floatQuant,
   Trunc: trunc,
   MultiThreshold: multiThreshold,
   Im2Col: im2col,
