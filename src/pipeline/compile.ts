@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { BrainsmithError } from '../errors.js';
+import { BrainsmithError, errorMessage } from '../errors.js';
 import { hostVersion } from '../plugins/host.js';
 import { loadModel } from '../onnx/load.js';
 import { saveModel } from '../onnx/save.js';
@@ -238,7 +238,10 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       return summary;
     } catch (e) {
       opts.progress?.done();
-      folder.discard();
+      // A usage error (a bad flag) wrote nothing worth reading.
+      const usage = e instanceof BrainsmithError && e.kind === 'usage';
+      const kept = usage ? folder.discard() : folder.keepFailed(errorMessage(e));
+      if (kept && e instanceof Error) e.message += ` (what was written, compile.log and report/, is kept in ${kept})`;
       throw e;
     }
   } finally {

@@ -1,13 +1,17 @@
 /**
  * The build folder: written under a temporary name beside the target and renamed into place at the end,
  * so a failed or interrupted compile never leaves a folder that looks complete. A finished build holds
- * `.brainsmith-build.json`; an existing folder without it is only replaced with --force.
+ * `.brainsmith-build.json`; an existing folder without it is only replaced with --force. A compile that
+ * fails (rather than being interrupted) keeps what it wrote as `<target>.failed` — compile.log and the
+ * verification report are what one reads to find out why — a name no one mistakes for a finished build.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BrainsmithError } from '../errors.js';
 
 export const BUILD_MARKER = '.brainsmith-build.json';
+/** Marks `<target>.failed`, what a failed compile wrote, so that only such a folder is ever replaced. */
+export const FAILED_MARKER = '.brainsmith-failed.json';
 
 export interface BuildMarker {
   tool: 'brainsmith';
@@ -89,6 +93,35 @@ export class BuildFolder {
       this.#release();
     }
     if (old) rmSync(old, { recursive: true, force: true });
+    // A failed attempt before this one is stale now.
+    const failed = `${this.target}.failed`;
+    if (existsSync(path.join(failed, FAILED_MARKER))) rmSync(failed, { recursive: true, force: true });
+  }
+
+  /**
+   * After a failure: moves the partial folder to `<target>.failed` (replacing an earlier one, never anything
+   * else) and returns that path; or discards it and returns undefined when that name is taken by something
+   * brainsmith did not write, or the move fails.
+   */
+  keepFailed(error: string): string | undefined {
+    if (this.#done) return undefined;
+    const failed = `${this.target}.failed`;
+    try {
+      if (existsSync(failed)) {
+        if (!existsSync(path.join(failed, FAILED_MARKER))) {
+          this.discard();
+          return undefined;
+        }
+        rmSync(failed, { recursive: true, force: true });
+      }
+      writeFileSync(path.join(this.dir, FAILED_MARKER), `${JSON.stringify({ tool: 'brainsmith', error, failed: new Date().toISOString() }, null, 2)}\n`);
+      renameSync(this.dir, failed);
+      this.#release();
+      return failed;
+    } catch {
+      this.discard();
+      return undefined;
+    }
   }
 
   /** Removes the partial folder (failure or interruption). */

@@ -80,4 +80,20 @@ test('a transform that perturbs a weight fails verification, which names the sta
   assert.match(r.stderr, /verification failed after stage topology: output '[^']+': \d+ of 4 elements differ.*first transform that changed the outputs: project:NegateLastWeights \(.*bp\.yaml: stages\.topology\[1\]/);
   assert.equal(existsSync(path.join(p.dir, 'out')), false, 'no build folder after a failed verification');
   assert.deepEqual(readdirSync(p.dir).filter((f) => f.includes('.partial-')), []);
+  // What it wrote is kept beside, under a name no one takes for a finished build, with the report that says why.
+  assert.match(r.stderr, /is kept in .*out\.failed\)/);
+  const v = JSON.parse(readFileSync(path.join(p.dir, 'out.failed', 'report', 'verification.json'), 'utf8')) as { ok: boolean; stages: { stage: string; ok: boolean }[] };
+  assert.equal(v.ok, false);
+  assert.deepEqual(v.stages.map((x) => [x.stage, x.ok]), [['cleanup', true], ['topology', false]]);
+  assert.ok(existsSync(path.join(p.dir, 'out.failed', 'compile.log')));
+  // The next successful compile to the same place removes the stale failure; a folder named .failed that
+  // brainsmith did not write is never replaced.
+  const ok = p.cli(['compile', TFC('model.onnx'), '-o', 'out', '--stop-after', 'cleanup']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(existsSync(path.join(p.dir, 'out.failed')), false);
+  p.write('mine.failed/notes.txt', 'keep me');
+  const again = p.cli(['compile', TFC('model.onnx'), '-o', 'mine', '--config', bp, '--verify', '--input', TFC('input.npy')]);
+  assert.equal(again.code, 1);
+  assert.equal(readFileSync(path.join(p.dir, 'mine.failed', 'notes.txt'), 'utf8'), 'keep me');
+  assert.deepEqual(readdirSync(path.join(p.dir, 'mine.failed')), ['notes.txt']);
 });
