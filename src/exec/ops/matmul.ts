@@ -1,4 +1,5 @@
 import { getFloat, getInt } from '../../ir/attributes.js';
+import { ElemType } from '../../tensor/element-type.js';
 import type { TensorValue } from '../../tensor/tensor-value.js';
 import type { OpContext, OpImpl } from '../types.js';
 import { broadcastF64, broadcastShape, execError, fromF64, numbersOf, product, unsupported } from '../values.js';
@@ -79,10 +80,13 @@ const gemm: OpImpl = (inputs, ctx) => {
   if (k !== k2) throw execError(ctx.node, `Gemm shapes [${A.dims.join(', ')}] and [${B.dims.join(', ')}] do not match`);
   const out = new Float64Array(m * n);
   gemmInto(a, 0, b, 0, out, 0, m, k, n);
-  if (alpha !== 1) for (let i = 0; i < out.length; i++) out[i]! *= alpha;
+  // Each step rounded to the output type, as MatMul, Mul and Add compute it one op at a time: lowering a Gemm
+  // (GemmToMatMul) then leaves outputs bit-identical.
+  const toOut = A.elemType === ElemType.FLOAT ? Math.fround : (v: number) => v;
+  if (alpha !== 1) for (let i = 0; i < out.length; i++) out[i] = toOut(out[i]!) * alpha;
   if (C !== undefined && beta !== 0) {
     const c = broadcastF64(C, [m, n]);
-    for (let i = 0; i < out.length; i++) out[i]! += beta * c[i]!;
+    for (let i = 0; i < out.length; i++) out[i] = toOut(out[i]!) + toOut(beta * c[i]!);
   }
   return [fromF64(A.elemType, [m, n], out)];
 };

@@ -39,6 +39,9 @@ const conv: OpImpl = (inputs, ctx) => {
   const x = numbersOf(X);
   const w = numbersOf(W);
   const bias = B === undefined ? undefined : numbersOf(B);
+  // The bias is added to the product rounded to the output type, as a Conv without bias followed by an Add
+  // computes it: splitting the bias off (ExtractConvBias) then leaves outputs bit-identical.
+  const toOut = X.elemType === ElemType.FLOAT ? Math.fround : (v: number) => v;
   const mg = m / group;
   const osz = od * oh * ow;
   const isz = id * ih * iw;
@@ -72,7 +75,7 @@ const conv: OpImpl = (inputs, ctx) => {
                 }
               }
             }
-            out[obase + (zd * oh + zh) * ow + zw] = acc + bv;
+            out[obase + (zd * oh + zh) * ow + zw] = bias === undefined ? acc : toOut(acc) + bv;
           }
         }
       }
