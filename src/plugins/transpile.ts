@@ -207,7 +207,8 @@ export async function bundleColdFiles(files: PluginFile[], dir: string): Promise
       });
       const inputs = r.metafile?.inputs ?? {};
       const byPath = new Map(Object.entries(inputs).map(([k, v]) => [path.resolve(dir, k), v]));
-      const mixed = members.filter((f) => !(byPath.get(f)?.imports ?? []).every((i) => i.external && (i.path === 'brainsmith' || isBuiltin(i.path))));
+      // '<runtime>' is esbuild's own helper code (decorators, for one), inlined into the bundle.
+      const mixed = members.filter((f) => !(byPath.get(f)?.imports ?? []).every((i) => i.path === '<runtime>' || (i.external && (i.path === 'brainsmith' || isBuiltin(i.path)))));
       if (!mixed.length) return { url: pathToFileURL(outfile).href, file: outfile, exports: new Map(members.map((f, i) => [f, `b${i}`])), helpers };
       rmSync(outfile, { force: true });
       for (const f of mixed) helpers.set(f, localImports(f, byPath, dir));

@@ -167,8 +167,12 @@ test('a cold start with many files imports them as one bundle; failures stay per
   // Without the throwing file the chunk imports as one bundle: declaration lines are those of the plugin files.
   const q = tempProject();
   for (let i = 0; i < 20; i++) q.write(`brainsmith_plugins/t${i}.ts`, `\n\n${transformSrc(`Q${i}`)}`);
+  // The decorator form (esbuild inlines its decorator helpers) and a top-level await bundle too.
+  const deco = q.write('brainsmith_plugins/deco.ts', `import { transform } from 'brainsmith';\nconst stage = await Promise.resolve('optimization' as const);\n@transform({ name: 'Deco', stage })\nexport class Deco {\n  apply(): boolean { return false; }\n}\n`);
   const cold = await openRegistry({ projectDir: q.dir, home: q.home, ...noBuiltins });
-  assert.equal(cold.stats.imported, 20);
+  assert.equal(cold.stats.imported, 21);
+  assert.equal(cold.transforms.Deco.meta.stage, 'optimization');
+  assert.ok(cold.preloaded(deco), 'the decorated file came from the bundle, not through tsx');
   assert.equal(cold.transforms.Q7.meta.line, 4, 'declaration line mapped back through the source map');
   const qCache = path.join(q.dir, '.brainsmith', 'cache');
   const qCode = path.join(qCache, readdirSync(qCache).find((n) => n.startsWith('code-'))!);
