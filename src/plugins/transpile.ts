@@ -8,9 +8,10 @@
  * For the files that go through tsx, the same build reports the local files they import (a sibling
  * helper and what it imports): the metadata cache keys those entries on the helpers too.
  *
- * Only self-contained files take this path: their imports are `brainsmith` and Node built-ins. A file
- * importing anything else (a sibling helper, a package) is imported through tsx as before, because from
- * the cache folder its relative and package imports would not resolve the same way. Code cache entries
+ * Only self-contained files take this path: their imports are `brainsmith` and Node built-ins, and they do
+ * not use `import.meta`. A file importing anything else (a sibling helper, a package) or locating files
+ * through `import.meta.url` is imported through tsx as before, because from the cache folder its relative
+ * imports, package imports and own URL would not resolve the same way. Code cache entries
  * are keyed by path, size, mtime and host version, like the metadata cache.
  */
 import { createHash } from 'node:crypto';
@@ -123,7 +124,10 @@ export async function prepareFiles(files: PluginFile[], dir: string): Promise<Pr
     const key = keyOf(f);
     if (present.has(`${key}.mjs`)) out.urls.set(f.path, pathToFileURL(path.join(dir, `${key}.mjs`)).href);
     else if (present.has(`${key}.deps`)) out.helpers.set(f.path, readHelpers(path.join(dir, `${key}.deps`)));
-    else todo.push({ f, key });
+    else if (usesImportMeta(f.path)) {
+      out.helpers.set(f.path, []);
+      writeQuietly(path.join(dir, `${key}.deps`), '[]');
+    } else todo.push({ f, key });
   }
   let batch = todo;
   // A file with a syntax error fails the whole build: drop the files esbuild names and try once more.
@@ -192,7 +196,11 @@ export async function bundleColdFiles(files: PluginFile[], dir: string): Promise
     return undefined;
   }
   const helpers = new Map<string, string[]>();
-  let members = files.map((f) => f.path);
+  let members: string[] = [];
+  for (const f of files) {
+    if (usesImportMeta(f.path)) helpers.set(f.path, []);
+    else members.push(f.path);
+  }
   // Twice at most: the second build leaves out the files the first one found importing other things.
   for (let attempt = 0; attempt < 2 && members.length; attempt++) {
     const id = createHash('sha1').update(members.join('\0')).update(`\0${process.pid}`).digest('hex').slice(0, 16);
@@ -240,6 +248,18 @@ function localImports(file: string, byPath: Map<string, MetafileInput>, dir: str
   }
   seen.delete(file);
   return [...seen];
+}
+
+/**
+ * Whether a file refers to `import.meta` (to find a sibling file, say). From the cache folder that would name
+ * the transpiled copy, so such a file goes through tsx, where it is the file itself.
+ */
+function usesImportMeta(file: string): boolean {
+  try {
+    return readFileSync(file, 'utf8').includes('import.meta');
+  } catch {
+    return false;
+  }
 }
 
 function readHelpers(file: string): string[] {

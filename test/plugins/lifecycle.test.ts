@@ -169,8 +169,13 @@ test('a cold start with many files imports them as one bundle; failures stay per
   for (let i = 0; i < 20; i++) q.write(`brainsmith_plugins/t${i}.ts`, `\n\n${transformSrc(`Q${i}`)}`);
   // The decorator form (esbuild inlines its decorator helpers) and a top-level await bundle too.
   const deco = q.write('brainsmith_plugins/deco.ts', `import { transform } from 'brainsmith';\nconst stage = await Promise.resolve('optimization' as const);\n@transform({ name: 'Deco', stage })\nexport class Deco {\n  apply(): boolean { return false; }\n}\n`);
+  // A file that finds a sibling through import.meta.url is imported where it is (through tsx), not from the cache.
+  q.write('brainsmith_plugins/settings.json', JSON.stringify({ stage: 'topology' }));
+  q.write('brainsmith_plugins/meta.ts', `import { defineTransform } from 'brainsmith';\nimport { readFileSync } from 'node:fs';\nconst { stage } = JSON.parse(readFileSync(new URL('./settings.json', import.meta.url), 'utf8')) as { stage: 'topology' };\nexport default defineTransform({ name: 'FromSettings', stage, apply() { return false; } });\n`);
   const cold = await openRegistry({ projectDir: q.dir, home: q.home, ...noBuiltins });
-  assert.equal(cold.stats.imported, 21);
+  assert.equal(cold.stats.imported, 22);
+  assert.equal(cold.transforms.FromSettings.meta.stage, 'topology');
+  assert.deepEqual(cold.plugins.filter((r) => r.status !== 'ok').map((r) => r.reason), []);
   assert.equal(cold.transforms.Deco.meta.stage, 'optimization');
   assert.ok(cold.preloaded(deco), 'the decorated file came from the bundle, not through tsx');
   assert.equal(cold.transforms.Q7.meta.line, 4, 'declaration line mapped back through the source map');
@@ -185,4 +190,15 @@ test('a cold start with many files imports them as one bundle; failures stay per
   const d = await cold.transforms.Q3.load();
   assert.equal((d.declaration as { name: string }).name, 'Q3');
   assert.equal(readdirSync(qCode).filter((n) => n.endsWith('.mjs')).length, 1);
+});
+
+test('a single plugin file that reads a sibling through import.meta.url loads cold, warm and on use', async () => {
+  const p = tempProject();
+  p.write('brainsmith_plugins/settings.json', JSON.stringify({ stage: 'kernel_mapping' }));
+  p.write('brainsmith_plugins/meta.ts', `import { defineTransform } from 'brainsmith';\nimport { readFileSync } from 'node:fs';\nconst { stage } = JSON.parse(readFileSync(new URL('./settings.json', import.meta.url), 'utf8')) as { stage: 'kernel_mapping' };\nexport default defineTransform({ name: 'FromSettings', stage, apply() { return false; } });\n`);
+  const cold = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  assert.equal(cold.transforms.FromSettings.meta.stage, 'kernel_mapping', JSON.stringify(cold.diagnostics));
+  const warm = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
+  assert.equal(warm.stats.imported, 0);
+  assert.equal((await warm.transforms.FromSettings.load()).kind, 'transform');
 });
