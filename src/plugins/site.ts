@@ -4,6 +4,12 @@ import * as path from 'node:path';
 import type { DeclarationSite } from './types.js';
 
 const ownDir = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The host's core, compiled (dist/src) and, as stacks show it once source maps are on, as written (src):
+ * never a plugin's declaration site. Built-in plugins (transforms/, kernels/) are sites like any other.
+ */
+const hostRoot = path.resolve(ownDir, '..', '..', '..');
+const coreDirs = [ownDir, path.join(hostRoot, 'dist', 'src'), path.join(hostRoot, 'src')].map((d) => d + path.sep);
 
 /** `at fn (loc)` or `at loc`, where loc is `file:line:col`. */
 const FRAME = /\bat (?:.*? \()?((?:file:\/\/)?\/[^():]+?|[A-Za-z]:\\[^():]+?)(?:\?[^:)]*)?:(\d+):\d+\)?$/;
@@ -19,7 +25,7 @@ export function callerSite(stack: string | undefined = new Error().stack): Decla
     const m = FRAME.exec(raw.trim());
     if (!m) continue;
     const file = toPath(m[1]!);
-    if (file.startsWith(ownDir + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    if (coreDirs.some((d) => file.startsWith(d)) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
     return { file, line: Number(m[2]) };
   }
   return {};

@@ -56,6 +56,8 @@ function buildOptions(dir: string): Record<string, unknown> {
     platform: 'node',
     target: 'node20',
     sourcemap: 'inline',
+    // A bundle renames clashing top-level names (two files' `class Opt`); messages quote the author's.
+    keepNames: true,
     logLevel: 'silent',
     absWorkingDir: dir,
   };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { openRegistry, applyTransform, enableLifecycle, closeRegistry, EventBus, defineTransform } from '../../src/index.js';
+import { runCli } from '../helpers/cli.js';
 import { tempProject, transformSrc } from './helpers.js';
 
 const noBuiltins = { builtinDirs: [] as string[], pluginPath: '' };
@@ -37,8 +38,15 @@ test('metadata is validated at declaration with file and line', async () => {
   p.write('brainsmith_plugins/emptyname.ts', transformSrc('', 'cleanup'));
   p.write('brainsmith_plugins/unknownkey.ts', transformSrc('D', 'cleanup', ` descripton: 'typo',`));
   p.write('brainsmith_plugins/good.ts', transformSrc('Good'));
+  p.write('brainsmith_plugins/noapply.ts', `import { transform } from 'brainsmith';\n\n@transform({ name: 'NoApply', stage: 'cleanup' })\nexport class NoApply {}\n`);
   const reg = await openRegistry({ projectDir: p.dir, home: p.home, ...noBuiltins });
   const reason = (id: string) => reg.plugin(id)!.reason ?? '';
+  // The decorator's line in the plugin file, not a line of the compiler's own decorator code (the CLI, which
+  // maps its own stack frames to src/ through source maps, too).
+  const site = /@transform 'NoApply' at [^ ]*brainsmith_plugins\/noapply\.ts:3: class NoApply has no apply\(\) method/;
+  assert.match(reason('project/noapply'), site);
+  const cli = runCli(['transforms', 'list'], { cwd: p.dir, env: { HOME: p.home, BRAINSMITH_PLUGIN_PATH: '' } });
+  assert.match(cli.stdout + cli.stderr, site);
   assert.match(reason('project/nostage'), /nostage\.ts:3: stage: is required/);
   assert.match(reason('project/badstage'), /badstage\.ts:2: stage: unknown stage 'nonsense'/);
   assert.match(reason('project/emptyname'), /emptyname\.ts:2: name: name must not be empty/);
