@@ -118,7 +118,7 @@ export function loadBlueprint(ref: string = DEFAULT_BLUEPRINT, cwd = process.cwd
 /** Merges base-first: later files override earlier ones. */
 function merge(chain: ReadResult[]): Blueprint {
   const stages = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as Blueprint['stages'];
-  const out: Blueprint = { name: '', files: chain.map((c) => c.file).reverse(), stages, steps: [], target: {}, verify: {} };
+  const out: Blueprint = { name: '', files: chain.map((c) => c.file).reverse(), stages, steps: [], options: [], target: {}, verify: {} };
   for (const { file, data } of chain) {
     if (data.name) out.name = data.name;
     if (data.description) out.description = data.description;
@@ -131,6 +131,7 @@ function merge(chain: ReadResult[]): Blueprint {
       out.stages[stage] = list.map((ref, i) => ({ ref, file, path: `stages.${key}[${i}]` }));
     }
     (data.steps ?? []).forEach((edit, i) => out.steps.push({ edit, file, path: `steps[${i}]` }));
+    for (const [name, values] of Object.entries(data.options ?? {})) out.options.push({ name, values, file, path: `options.${name}` });
     Object.assign(out.target, data.target ?? {});
     if (data.target?.folding_config) out.target.folding_config = path.resolve(path.dirname(file), data.target.folding_config);
     Object.assign(out.verify, data.verify ?? {});

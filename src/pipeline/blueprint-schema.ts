@@ -70,6 +70,11 @@ export const blueprintSchema = z.strictObject({
   extends: z.string().min(1).optional(),
   stages: stagesSchema.optional(),
   steps: z.array(stepEditSchema).optional(),
+  /**
+   * Options by transform (or step) name, laid over every place the plan runs it, e.g.
+   * `options: { SetFolding: { mvau_wwidth_max: 64 } }`: one setting changed without listing the stage again.
+   */
+  options: z.record(transformName, z.record(z.string(), z.unknown())).optional(),
   target: targetSchema.optional(),
   verify: verifySchema.optional(),
 });
@@ -86,6 +91,8 @@ export interface Blueprint {
   files: string[];
   stages: Record<Stage, StageEntry[]>;
   steps: StepEditAt[];
+  /** `options:` overlays, base blueprint first (a later one wins key by key). */
+  options: OptionsAt[];
   target: TargetSettings;
   verify: VerifySettings;
 }
@@ -93,6 +100,13 @@ export interface Blueprint {
 /** A stage entry with where it was written, so that later errors can name the file and path. */
 export interface StageEntry {
   ref: TransformRef;
+  file: string;
+  path: string;
+}
+
+export interface OptionsAt {
+  name: string;
+  values: Record<string, unknown>;
   file: string;
   path: string;
 }

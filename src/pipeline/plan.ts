@@ -46,6 +46,8 @@ interface Draft {
   repeat: boolean | number | undefined;
   file: string;
   path: string;
+  /** Options set by an `options:` overlay → where it was written (for messages about that key). */
+  overlaid?: Record<string, { file: string; path: string }>;
 }
 
 function draftOf(e: StageEntry): Draft {
@@ -113,20 +115,50 @@ function applyEdits(reg: Registry, bp: Blueprint, drafts: Record<Stage, Draft[]>
   }
 }
 
+/**
+ * Lays the blueprint's `options:` overlays over every draft of the component they name, key by key, later
+ * files over earlier ones. An overlay for a component the plan does not run is an error, unless it was
+ * inherited and the child's stages dropped that component.
+ */
+function applyOverlays(reg: Registry, bp: Blueprint, drafts: Record<Stage, Draft[]>): void {
+  for (const o of bp.options) {
+    const at = where(o.file, o.path);
+    const hit = reg.transforms.tryGet(o.name) ?? reg.steps.tryGet(o.name);
+    const target = hit ?? resolve(reg, 'transform', o.name, at);
+    let found = false;
+    for (const stage of STAGES) {
+      for (const d of drafts[stage]) {
+        const table = d.kind === 'transform' ? reg.transforms : reg.steps;
+        if (!(d.name === target.name || d.name === target.qualifiedName || table.tryGet(d.name) === target)) continue;
+        found = true;
+        d.options = { ...d.options, ...o.values };
+        d.overlaid ??= {};
+        for (const k of Object.keys(o.values)) d.overlaid[k] = { file: o.file, path: `${o.path}.${k}` };
+      }
+    }
+    if (!found && o.file === bp.files[0]) {
+      throw new BrainsmithError('E_BLUEPRINT_INVALID', `${at}: ${target.kind} '${o.name}' is not in any stage of blueprint '${bp.name}'`, { kind: 'input', file: o.file });
+    }
+  }
+}
+
 /** Validates options like the runtime does, but reports the path in the blueprint (`…options.tol`). */
-function checkOptions(entry: ComponentEntry, schema: z.ZodType | undefined, options: Record<string, unknown>, file: string, p: string): void {
-  const at = `${p}.options`;
+function checkOptions(entry: ComponentEntry, schema: z.ZodType | undefined, options: Record<string, unknown>, d: Draft): void {
+  const at = (key?: PropertyKey, rest = ''): string => {
+    const o = typeof key === 'string' ? d.overlaid?.[key] : undefined;
+    return o ? where(o.file, `${o.path}${rest}`) : where(d.file, `${d.path}.options${key === undefined ? '' : pathSuffix([key])}${rest}`);
+  };
   if (schema instanceof z.ZodObject) {
     const known = Object.keys(schema.shape);
     const unknown = Object.keys(options).filter((k) => !known.includes(k));
     if (unknown.length) {
-      throw new BrainsmithError('E_PLUGIN_OPTIONS', `${where(file, `${at}.${unknown[0]}`)}: unknown option of ${entry.kind} ${entry.qualifiedName} (known: ${known.join(', ') || 'none'})`, { kind: 'input', file });
+      throw new BrainsmithError('E_PLUGIN_OPTIONS', `${at(unknown[0])}: unknown option of ${entry.kind} ${entry.qualifiedName} (known: ${known.join(', ') || 'none'})`, { kind: 'input', file: d.file });
     }
     const r = schema.safeParse(options);
     if (!r.success) {
       const i = r.error.issues[0]!;
       const msg = i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message;
-      throw new BrainsmithError('E_PLUGIN_OPTIONS', `${where(file, `${at}${pathSuffix(i.path)}`)}: ${msg}`, { kind: 'input', file });
+      throw new BrainsmithError('E_PLUGIN_OPTIONS', `${at(i.path[0], pathSuffix(i.path.slice(1)))}: ${msg}`, { kind: 'input', file: d.file });
     }
   }
 }
@@ -142,6 +174,7 @@ function pathSuffix(p: readonly PropertyKey[]): string {
 export async function buildPlan(reg: Registry, bp: Blueprint, vars: BlueprintVars = {}): Promise<Plan> {
   const drafts = Object.fromEntries(STAGES.map((s) => [s, bp.stages[s].map(draftOf)])) as Record<Stage, Draft[]>;
   applyEdits(reg, bp, drafts);
+  applyOverlays(reg, bp, drafts);
   const stages: StagePlan[] = [];
   const variables = new Set<string>();
   for (const stage of STAGES) {
@@ -152,7 +185,7 @@ export async function buildPlan(reg: Registry, bp: Blueprint, vars: BlueprintVar
       const schema = (declared.declaration as { options?: z.ZodType }).options;
       variablesUsed(d.options, variables);
       const options = resolveOptionVariables(d.options, vars, where(d.file, `${d.path}.options`));
-      checkOptions(entry, schema, options, d.file, d.path);
+      checkOptions(entry, schema, options, d);
       try {
         validateOptions(entry, declared, options);
       } catch (e) {

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../../src/onnx/load.js';
 import type { Model } from '../../src/ir/model.js';
@@ -138,6 +138,19 @@ test('(c) gtsrb at 800k fps: mapped into the dataflow partition, --verify', { sk
   // SWGs before the Pools included (with FINN's rule the second one stayed at 463 cycles).
   assert.equal(s.estimate.performance.max_cycles, 432);
   assert.match(s.estimate.performance.max_cycles_node_name ?? '', /^MVAU_hls_0$/);
+});
+
+test('(c) gtsrb at 800k fps with mvau_wwidth_max 64 (a blueprint options: overlay): bound by the padded input image', { skip: skipNoShared }, () => {
+  const bp = path.join(tempDir('bs-issue5-bp-'), 'wide.yaml');
+  writeFileSync(bp, 'extends: default\noptions:\n  SetFolding: { mvau_wwidth_max: 64 }\n');
+  const { out, s } = compile('labs/gtsrb_12x12_w2a3_c12x24x36.onnx', ['--target-fps', '800000', '--config', bp]);
+  assertGtsrbMapped(s);
+  assertReports(out, s, ['auto_folding_config.json']);
+  // SIMD 27 on the first MVAU (27·2 bits > 36) lifts the 432-cycle bound; what is left is the first window
+  // generator reading the 14×14 padded image, one pixel per cycle: 196 + 2 = 198 cycles (505k fps at 10 ns).
+  // The width converters then join SIMD 27 words to streams of 36 channels (27 divides the 324-element frame).
+  assert.equal(s.estimate.performance.max_cycles, 198);
+  assert.equal(s.estimate.performance.max_cycles_node_name, 'ConvolutionInputGenerator_rtl_0');
 });
 
 test('(c) gtsrb with 12x12_w2a3_c12x24x36_custom_fold.json: mapped, the folding applied by node name, --verify', { skip: skipNoShared }, async () => {

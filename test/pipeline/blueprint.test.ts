@@ -109,3 +109,25 @@ test('inherited step edits apply to the child; one whose transform the child dro
   const plan = await buildPlan(reg, loadBlueprint(child));
   assert.deepEqual(names(plan, 0), ['MarkStep', 'GiveUniqueNodeNames']);
 });
+
+test('options: overlays set one option of a transform wherever the plan runs it, through extends; errors name the overlay', async () => {
+  const { p, reg } = await setup();
+  // The default blueprint with FINN's mvau_wwidth_max raised: no need to list the optimization stage again.
+  const wide = p.write('wide.yaml', 'extends: default\noptions:\n  SetFolding: { mvau_wwidth_max: 64 }\n');
+  const plan = await buildPlan(reg, loadBlueprint(wide), { target_fps: 1000 });
+  const folding = plan.stages[3]!.items.find((i) => i.entry.name === 'SetFolding')!;
+  assert.equal(folding.options.mvau_wwidth_max, 64);
+  assert.equal(folding.options.target_fps, 1000, 'the options the stage list gives are kept');
+  // Every occurrence, and a child's overlay wins key by key over its parent's.
+  p.write('base.yaml', 'stages:\n  topology: [{ name: Tolerant, options: { tol: 1 } }, PrefixOneNode, Tolerant]\noptions:\n  Tolerant: { tol: 2 }\n');
+  const kid = p.write('kid2.yaml', 'extends: base.yaml\noptions:\n  project:Tolerant: { tol: 3 }\n');
+  assert.deepEqual((await buildPlan(reg, loadBlueprint(kid))).stages[1]!.items.filter((i) => i.entry.name === 'Tolerant').map((i) => i.options.tol), [3, 3]);
+  const bad = p.write('bad-overlay.yaml', 'extends: default\noptions:\n  SetFolding: { mvau_wwidth_maximum: 64 }\n');
+  await assert.rejects(buildPlan(reg, loadBlueprint(bad)), /bad-overlay\.yaml: options\.SetFolding\.mvau_wwidth_maximum: unknown option of transform brainsmith:SetFolding/);
+  const badValue = p.write('bad-value.yaml', 'extends: default\noptions:\n  SetFolding: { mvau_wwidth_max: wide }\n');
+  await assert.rejects(buildPlan(reg, loadBlueprint(badValue)), /bad-value\.yaml: options\.SetFolding\.mvau_wwidth_max: /);
+  const absent = p.write('absent.yaml', 'stages:\n  cleanup: [RemoveIdentityOps]\noptions:\n  PrefixOneNode: {}\n');
+  await assert.rejects(buildPlan(reg, loadBlueprint(absent)), /absent\.yaml: options\.PrefixOneNode: transform 'PrefixOneNode' is not in any stage/);
+  const typo = p.write('typo-overlay.yaml', 'extends: default\noptions:\n  SetFoldng: { mvau_wwidth_max: 64 }\n');
+  await assert.rejects(buildPlan(reg, loadBlueprint(typo)), /options\.SetFoldng: no transform named 'SetFoldng' \(did you mean SetFolding\?\)/);
+});
