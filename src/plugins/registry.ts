@@ -173,7 +173,7 @@ export class Registry {
     const pre = this.#preloaded.get(entry.file);
     const code = pre ? undefined : this.codeDirs.get(entry.file);
     const url = entry.plugin.source === 'builtin' ? builtinUrl(entry.file) : code ? (await prepareFiles([code.file], code.dir)).urls.get(entry.file) : undefined;
-    const mod = this.#preloaded.get(entry.file) ?? (await importPluginFile(entry.file, entry.fileStamp, url));
+    const mod = pre ?? (await importPluginFile(entry.file, entry.fileStamp, url));
     if (!entry.plugin.imported) {
       entry.plugin.imported = true;
       this.events.publish('plugin:loaded', { plugin: entry.plugin.id, file: entry.file });
