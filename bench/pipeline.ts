@@ -33,7 +33,7 @@ const LIGHT = ['light_densenet121', 'light_inception_v2'];
  * annotated UINT8 (a quantized image, as in FINN flows), which puts the chain in the quantized datapath the
  * topology transforms act on; a float chain would pass through topology untouched.
  */
-export function chainModel(nodes: number): Model {
+function chainModel(nodes: number): Model {
   const node: NodeProto[] = [];
   const initializer: TensorProto[] = [];
   const ops = ['Sub', 'Div', 'Relu', 'Identity'];

@@ -3,7 +3,7 @@
  * (finn-qonnx reference §2, notation: W/A/B weight/input/output bits, P = PE, Q = SIMD).
  */
 import { z, type KernelNodeView } from '../../src/index.js';
-import { bram18Count, bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, prod, requireDivides, uramCount, uramEfficiency } from '../../src/estimate/index.js';
+import { bram18Count, bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, weightMemoryAttributes, prod, requireDivides, uramCount, uramEfficiency } from '../../src/estimate/index.js';
 
 export const mvauAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -20,10 +20,7 @@ export const mvauAttributes = z.looseObject({
   binaryXnorMode: flag.default(0),
   noActivation: flag.default(0),
   numInputVectors: z.array(positiveInt).default([1]),
-  mem_mode: z.enum(['internal_embedded', 'internal_decoupled', 'external']).default('internal_decoupled'),
-  ram_style: z.enum(['auto', 'block', 'distributed', 'ultra']).default('auto'),
-  ram_style_thresholds: z.enum(['auto', 'block', 'distributed']).default('auto'),
-  runtime_writeable_weights: flag.default(0),
+  ...weightMemoryAttributes,
 });
 export type MvauAttrs = z.infer<typeof mvauAttributes>;
 

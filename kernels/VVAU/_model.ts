@@ -3,7 +3,7 @@
  * shared by its backends (finn-qonnx reference §2; P = PE over Channels, Q = SIMD over kh·kw).
  */
 import { z, type KernelNodeView } from '../../src/index.js';
-import { bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, requireDivides, uramCount, uramEfficiency } from '../../src/estimate/index.js';
+import { bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, weightMemoryAttributes, requireDivides, uramCount, uramEfficiency } from '../../src/estimate/index.js';
 
 export const vvauAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -20,10 +20,7 @@ export const vvauAttributes = z.looseObject({
   outputDataType: datatypeName,
   accDataType: datatypeName.default('INT32'),
   noActivation: flag.default(0),
-  mem_mode: z.enum(['internal_embedded', 'internal_decoupled', 'external']).default('internal_decoupled'),
-  ram_style: z.enum(['auto', 'block', 'distributed', 'ultra']).default('auto'),
-  ram_style_thresholds: z.enum(['auto', 'block', 'distributed']).default('auto'),
-  runtime_writeable_weights: flag.default(0),
+  ...weightMemoryAttributes,
 });
 export type VvauAttrs = z.infer<typeof vvauAttributes>;
 

@@ -28,6 +28,15 @@ export const hwCommonAttributes = {
 export const positiveInt = int.min(1);
 /** 0/1 flags stored as ONNX ints. */
 export const flag = z.union([z.literal(0), z.literal(1)]);
+
+/** Where a weight-holding kernel (MVAU, VVAU) keeps its weights and thresholds (FINN's names and choices). */
+export const weightMemoryAttributes = {
+  mem_mode: z.enum(['internal_embedded', 'internal_decoupled', 'external']).default('internal_decoupled'),
+  ram_style: z.enum(['auto', 'block', 'distributed', 'ultra']).default('auto'),
+  ram_style_thresholds: z.enum(['auto', 'block', 'distributed']).default('auto'),
+  runtime_writeable_weights: flag.default(0),
+};
+
 /** A QONNX datatype name, checked to parse. */
 export const datatypeName = z.string().refine((s) => {
   try {

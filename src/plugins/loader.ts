@@ -3,12 +3,14 @@
  * specifier goes to the running package (see resolve-hook.ts). Hooks are registered on the first import
  * only, so listing from a warm cache never pays for them.
  */
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { register } from 'node:module';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrainsmithError, errorMessage, isBrainsmithError } from '../errors.js';
 import { lineInFile } from './site.js';
+import type { ColdBundle } from './transpile.js';
 
 let hooksReady: Promise<void> | undefined;
 
@@ -26,13 +28,36 @@ export function ensureLoaderHooks(): Promise<void> {
   return hooksReady;
 }
 
+/** Transpiled code (transpile.ts) carries an inline source map: stacks then name the plugin file and line. */
+function enableSourceMaps(): void {
+  if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
+}
+
+/**
+ * Imports a chunk's bundle (transpile.ts bundleColdFiles): plugin file → its namespace; undefined when any
+ * file in it throws at import (the caller then imports them one by one). The bundle file is deleted: only
+ * this run uses it; later runs read the metadata cache and import single files on first use.
+ */
+export async function importBundle(b: ColdBundle): Promise<Map<string, Record<string, unknown>> | undefined> {
+  enableSourceMaps();
+  try {
+    const mod = (await import(b.url)) as Record<string, Record<string, unknown>>;
+    const out = new Map<string, Record<string, unknown>>();
+    for (const [file, name] of b.exports) if (mod[name]) out.set(file, mod[name]);
+    return out;
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(b.file, { force: true });
+  }
+}
+
 /**
  * Imports `file` as a fresh module when `stamp` (size and mtime) changed, else returns the module
  * Node already has. Errors come back as one-line BrainsmithErrors with file and line.
  */
 export async function importPluginFile(file: string, stamp: string, transpiledUrl?: string): Promise<Record<string, unknown>> {
-  // Transpiled code (transpile.ts) carries an inline source map: stacks then name the plugin file and line.
-  if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
+  enableSourceMaps();
   if (!transpiledUrl) await ensureLoaderHooks();
   const url = transpiledUrl ?? `${pathToFileURL(file).href}?bsplugin=${encodeURIComponent(stamp)}`;
   try {

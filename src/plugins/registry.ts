@@ -15,14 +15,14 @@ import { ComponentEntry, type PluginRecord } from './entry.js';
 import { EventBus } from './events.js';
 import { extractComponents, findExport } from './extract.js';
 import { hostVersion as readHostVersion } from './host.js';
-import { importPluginFile } from './loader.js';
+import { importBundle, importPluginFile } from './loader.js';
 import { MetadataCache } from './cache.js';
-import { bundleColdFiles, hostCodeDir, prepareFiles, pruneCode, type ColdBundle } from './transpile.js';
+import { bundleColdFiles, hostCodeDir, prepareFiles, pruneCode } from './transpile.js';
 import { ServiceRegistry } from './services.js';
 import { COMPONENT_KINDS, type ComponentKind } from './schemas.js';
 import { ComponentTable, type TableProxy } from './table.js';
 import type { ComponentMeta, Declared } from './types.js';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 export interface OpenRegistryOptions {
@@ -528,22 +528,6 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   reg.stats.openMs = performance.now() - t0;
   log.debug({ stats: reg.stats }, 'plugins loaded');
   return reg;
-}
-
-/** Imports a chunk's bundle: plugin file → its namespace; undefined when any file in it throws at import. */
-async function importBundle(b: ColdBundle): Promise<Map<string, Record<string, unknown>> | undefined> {
-  try {
-    if (!process.sourceMapsEnabled) process.setSourceMapsEnabled(true);
-    const mod = (await import(b.url)) as Record<string, Record<string, unknown>>;
-    const out = new Map<string, Record<string, unknown>>();
-    for (const [file, name] of b.exports) if (mod[name]) out.set(file, mod[name]);
-    return out;
-  } catch {
-    return undefined;
-  } finally {
-    // Only this run uses it: later runs read the metadata cache and import single files on first use.
-    rmSync(b.file, { force: true });
-  }
 }
 
 /** Built-ins are compiled JavaScript importing the package by relative paths: no hooks needed. */

@@ -49,6 +49,14 @@ test('exec --expected: the golden pair matches exactly; a wrong label or a wrong
   const shape = runCli(['exec', path.join(tfc, 'model.onnx'), '-i', path.join(tfc, 'input.npy'), '--expected', reshaped]);
   assert.equal(shape.code, 1);
   assert.match(shape.stderr, /has shape \[4, 1\], the expected tensor \[2, 2\]/);
+  // Bad --expected arguments fail before running, in one line: an output the model lacks, a missing file.
+  const noOutput = runCli(['exec', path.join(tfc, 'model.onnx'), '-i', path.join(tfc, 'input.npy'), '--expected', `logits=${golden}`]);
+  assert.equal(noOutput.code, 2);
+  assert.match(noOutput.stderr, /^brainsmith: error: --expected logits=.*: the model has no 'logits' output \(outputs: global_out\)\n$/);
+  const missing = runCli(['exec', path.join(tfc, 'model.onnx'), '-i', path.join(tfc, 'input.npy'), '--expected', path.join(tmp, 'nope.npy')]);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /^brainsmith: error: .*nope\.npy.*\n$/);
+  assert.equal(missing.stdout, '', 'nothing printed for a run that did not happen');
 });
 
 test('kwsmlp_w3a3 on the kws golden input: the argmax of the logits is the expected label', { skip: skipNoShared }, async () => {

@@ -38,7 +38,7 @@ export default defineTransform({
       const wrap = !perLastAxis(p.dims, shape.length, shape[shape.length - 1]!);
       if (wrap && !(perChannelFirst(p.dims, shape) && annotatedChannelsFirst(graph, x, shape.length))) continue;
       const back = p.data.length === 1 ? transposeFromKernel(graph, x) : undefined;
-      const { vectors, channels } = channelsLast(back ? staticShape(graph, back.inputs[0]!)! : wrap ? channelsLastShape(shape) : shape);
+      const { vectors, channels } = channelsLast(back ? back.innerShape : wrap ? channelsLastShape(shape) : shape);
       const params = Array.from(p.data);
       const pmin = Math.min(...params);
       const pmax = Math.max(...params);
@@ -65,16 +65,16 @@ export default defineTransform({
       if (back) {
         // Kernel → Transpose → scalar op: the op runs on the kernel's side (a scalar commutes with any
         // permutation), so the Transpose does not end up between two kernels, cutting the partition.
+        const { transpose, inner, innerShape } = back;
         const mid = graph.uniqueTensorName(`${op.name}_out`);
-        const inner = back.inputs[0]!;
-        graph.setShape(mid, staticShape(graph, inner)!, graph.getElemType(out));
+        graph.setShape(mid, innerShape, graph.getElemType(out));
         const layout = graph.getTensorLayout(inner);
         if (layout) graph.setTensorLayout(mid, layout);
         graph.setDatatypeName(mid, odt);
-        addKernelBefore(back, inner, mid);
+        addKernelBefore(transpose, inner, mid);
         graph.removeNode(op);
-        graph.setInput(back, 0, mid);
-        graph.setOutput(back, 0, out);
+        graph.setInput(transpose, 0, mid);
+        graph.setOutput(transpose, 0, out);
         graph.removeValueInfo(x);
         graph.setDatatypeName(x, undefined);
       } else if (wrap) wrapChannelsLast(graph, op, x, out, shape, odt, addKernel);
@@ -88,12 +88,14 @@ export default defineTransform({
   },
 });
 
-/** The Transpose producing `x` (read by nothing else) when its own input comes from a kernel. */
-function transposeFromKernel(graph: Graph, x: string): Node | undefined {
+/** The Transpose producing `x` (read by nothing else) when its own input comes from a kernel, with that input. */
+function transposeFromKernel(graph: Graph, x: string): { transpose: Node; inner: string; innerShape: number[] } | undefined {
   const t = graph.producer(x);
   if (!t || !isOnnxOp(t, 'Transpose') || graph.isGraphOutput(x) || graph.consumers(x).length !== 1) return undefined;
-  const src = graph.producer(t.inputs[0]!);
-  return src && isKernelNode(src) && staticShape(graph, t.inputs[0]!) ? t : undefined;
+  const inner = t.inputs[0]!;
+  const src = graph.producer(inner);
+  const innerShape = staticShape(graph, inner);
+  return src && isKernelNode(src) && innerShape ? { transpose: t, inner, innerShape } : undefined;
 }
 
 /** A constant that broadcasts as a scalar or along the last axis only, without growing the rank. */

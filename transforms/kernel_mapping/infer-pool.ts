@@ -1,7 +1,7 @@
-import { defineTransform, getInt, getInts } from '../../src/index.js';
+import { defineTransform, getInt } from '../../src/index.js';
 import { z } from 'zod';
-import { datatypeOf, freshName, hwNode, isQonnxOp, staticShape } from './_lib/hw-node.js';
-import { im2col, outDim } from './_lib/window.js';
+import { freshName, hwNode } from './_lib/hw-node.js';
+import { im2col, maxPoolWindow, outDim } from './_lib/window.js';
 
 const options = z.strictObject({
   /**
@@ -24,18 +24,12 @@ export default defineTransform({
     const graph = model.graph;
     let changed = false;
     for (const mp of graph.nodeList()) {
-      if (!mp.graph || !isQonnxOp(mp, 'MaxPoolNHWC')) continue;
-      const x = mp.inputs[0]!;
+      const w = maxPoolWindow(graph, mp);
+      if (!w || getInt(mp, 'ceil_mode', 0) !== 0) continue;
+      const { x, shape, dt, kernel: k, stride: s } = w;
       const y = mp.outputs[0]!;
-      const shape = staticShape(graph, x);
-      const dt = datatypeOf(graph, x);
-      if (!shape || shape.length !== 4 || !dt.isInteger()) continue;
-      const k = getInts(mp, 'kernel_shape');
-      const s = getInts(mp, 'strides', k);
-      const pads = getInts(mp, 'pads', [0, 0, 0, 0]);
-      if (k.length !== 2 || s.length !== 2 || pads.some((p) => p !== 0) || getInt(mp, 'ceil_mode', 0) !== 0) continue;
       if (!ctx.options.kernelEqualsStride && k[0] === s[0] && k[1] === s[1]) continue;
-      const [N, H, W, C] = shape as [number, number, number, number];
+      const [N, H, W, C] = shape;
       const oh = outDim(H, k[0]!, s[0]!, 1, 0);
       const ow = outDim(W, k[1]!, s[1]!, 1, 0);
       const windows = graph.uniqueTensorName(`${x}_windows`);

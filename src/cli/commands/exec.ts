@@ -51,27 +51,22 @@ export const execCommand = defineCommand<ExecArgs>({
     });
     const bound = bindInputs(model, given);
     const outputNames = model.graph.outputNames();
-    // Output targets are checked before running, so a typo does not cost a whole run.
-    const targets = new Map<string, string>();
-    let k = 0;
-    for (const a of args.output ?? []) {
-      const { name, path } = parseTensorArg(a);
-      const target = name ?? outputNames[k++];
-      if (target === undefined || !outputNames.includes(target)) {
-        throw new BrainsmithError('E_USAGE', `--output ${a}: the model has no ${name === undefined ? 'further' : `'${name}'`} output (outputs: ${outputNames.join(', ')})`, { kind: 'usage' });
+    // Output files are matched to outputs before running, so a typo does not cost a whole run.
+    const byOutput = (flag: string, given: string[] | undefined): Map<string, string> => {
+      const out = new Map<string, string>();
+      let k = 0;
+      for (const a of given ?? []) {
+        const { name, path } = parseTensorArg(a);
+        const target = name ?? outputNames[k++];
+        if (target === undefined || !outputNames.includes(target)) {
+          throw new BrainsmithError('E_USAGE', `--${flag} ${a}: the model has no ${name === undefined ? 'further' : `'${name}'`} output (outputs: ${outputNames.join(', ')})`, { kind: 'usage' });
+        }
+        out.set(target, path);
       }
-      targets.set(target, path);
-    }
-    const expected = new Map<string, { file: string; value: ReturnType<typeof readTensorFile> }>();
-    k = 0;
-    for (const a of args.expected ?? []) {
-      const { name, path } = parseTensorArg(a);
-      const target = name ?? outputNames[k++];
-      if (target === undefined || !outputNames.includes(target)) {
-        throw new BrainsmithError('E_USAGE', `--expected ${a}: the model has no ${name === undefined ? 'further' : `'${name}'`} output (outputs: ${outputNames.join(', ')})`, { kind: 'usage' });
-      }
-      expected.set(target, { file: path, value: readTensorFile(path) });
-    }
+      return out;
+    };
+    const targets = byOutput('output', args.output);
+    const expected = new Map([...byOutput('expected', args.expected)].map(([name, file]) => [name, { file, value: readTensorFile(file) }]));
     // Hardware nodes (a compiled model, or FINN's) run through their kernel plugins' `execute`; the registry
     // is opened only then, so plain models start fast.
     const { classifyNodeDomain } = await import('../../ir/domains.js');

@@ -1,9 +1,10 @@
 // Building FINN hardware nodes (domain finn.custom_op.fpgadataflow) and reading what the Infer* transforms
 // need: datatypes (unannotated tensors count as FLOAT32, as in FINN), static shapes and constants.
 // Not a plugin (the folder name starts with `_`).
+import { type Const } from '../../topology/_lib/consts.js';
 import {
   AttributeType, ElemType, FINN_HW_DOMAIN, QONNX_GENERAL_DOMAIN, isStandardDomain, makeNode, normalizeDomain,
-  makeTensor, parseDataType, smallestDataTypeFor, tensorFromProto, tensorToNumbers, tensorToProto,
+  makeTensor, parseDataType, smallestDataTypeFor, tensorToProto,
   type AttributeProto, type DataType, type Graph, type Node, type NodeProto,
 } from '../../../src/index.js';
 
@@ -50,19 +51,8 @@ export function staticShape(graph: Graph, tensor: string): number[] | undefined 
   return s.every((d) => typeof d === 'number' && d >= 0) ? (s as number[]) : undefined;
 }
 
-export interface Const {
-  dims: number[];
-  data: Float64Array;
-}
-
-export function constOf(graph: Graph, tensor: string): Const | undefined {
-  if (!tensor) return undefined;
-  const init = graph.getInitializer(tensor);
-  if (!init) return undefined;
-  const v = tensorFromProto(init);
-  if (Array.isArray(v.data)) return undefined;
-  return { dims: [...v.dims], data: tensorToNumbers(v) };
-}
+// Initializer values as float64: the topology transforms' reader, one definition for both stages.
+export { constOf, type Const } from '../../topology/_lib/consts.js';
 
 export const allIntegers = (xs: ArrayLike<number>): boolean => {
   for (let i = 0; i < xs.length; i++) if (!Number.isInteger(xs[i])) return false;
