@@ -64,7 +64,7 @@ export default defineBackend({
     return true;
   },
   generate(node, ctx) {
-    return { 'top.cpp': '// generated\\n' };
+    return { module: node.name, files: { [node.name + '.v']: 'module ' + node.name + '();\\nendmodule\\n' } };
   },
 });
 `,

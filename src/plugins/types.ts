@@ -134,6 +134,19 @@ export interface KernelDeclaration<O = Record<string, unknown>> extends CommonMe
   streamWidths?(node: KernelNodeView, ctx: PluginContext<O>): StreamWidths;
 }
 
+/** What a backend's `generate` returns for one node. */
+export interface GeneratedNode {
+  /** The node's top module (FINN: named after the node, e.g. `MVAU_rtl_0`), with FINN's port names. */
+  module: string;
+  /** Files of this node by file name: its HDL sources and `$readmemh` memory files (`MVAU_rtl_0_weights.hex`). */
+  files: Record<string, string>;
+  /**
+   * Library sources the node's module instantiates, as paths relative to the backend plugin's own file
+   * (shipped beside it, e.g. `hdl/bs_skid_buffer.v`). Each is copied once into `hw/`, whatever the node count.
+   */
+  libraries?: string[];
+}
+
 export interface BackendDeclaration<O = Record<string, unknown>> extends CommonMeta<O> {
   /** The kernel this backend implements (short or qualified name). */
   kernel: string;
@@ -141,7 +154,11 @@ export interface BackendDeclaration<O = Record<string, unknown>> extends CommonM
   isViable?(node: KernelNodeView, ctx: PluginContext<O>): boolean;
   /** Resources: BRAM_18K, BRAM_efficiency, LUT, URAM, URAM_efficiency, DSP. */
   estimate?(node: KernelNodeView, ctx: PluginContext<O>): ResourceEstimate;
-  generate?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, string> | Promise<Record<string, string>>;
+  /**
+   * Hardware of one node: a pure function of the node view. The stitching step collects every node's files
+   * and the library sources they name into the build's `hw/` folder.
+   */
+  generate?(node: KernelNodeView, ctx: PluginContext<O>): GeneratedNode | Promise<GeneratedNode>;
 }
 
 export interface StepDeclaration<O = Record<string, unknown>> extends CommonMeta<O> {
