@@ -105,6 +105,8 @@ export const kernelDeclarationSchema = z.strictObject({
 export const backendDeclarationSchema = z.strictObject({
   ...backendFields,
   isViable: fn.optional(),
+  isDefault: fn.optional(),
+  cycles: fn.optional(),
   estimate: fn.optional(),
   generate: fn.optional(),
 });

@@ -151,7 +151,16 @@ export interface BackendDeclaration<O = Record<string, unknown>> extends CommonM
   /** The kernel this backend implements (short or qualified name). */
   kernel: string;
   language: BackendLanguage;
+  /** Whether this backend can implement the node at all (on `node.target`). */
   isViable?(node: KernelNodeView, ctx: PluginContext<O>): boolean;
+  /**
+   * Whether FINN's SpecializeLayers picks this backend for the node when nobody states a preference (default
+   * true). A backend FINN does not have, or uses only for some nodes, says false there, so that the default
+   * compile keeps FINN's choice while `--prefer` can still pick it.
+   */
+  isDefault?(node: KernelNodeView, ctx: PluginContext<O>): boolean;
+  /** Cycles per frame when this implementation's differ from the kernel's `cycles`. */
+  cycles?(node: KernelNodeView, ctx: PluginContext<O>): number;
   /** Resources: BRAM_18K, BRAM_efficiency, LUT, URAM, URAM_efficiency, DSP. */
   estimate?(node: KernelNodeView, ctx: PluginContext<O>): ResourceEstimate;
   /**
