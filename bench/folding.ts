@@ -3,8 +3,9 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median, timeRuns, type Report } from './harness.js';
-import { Model, makeNode, makeValueInfo, openRegistry, ElemType, type AttributeProto, type ModelProto } from '../src/index.js';
-import { foldModel, setFolding, targetCyclesFor, type FoldableNode } from '../src/folding/index.js';
+import { Model, makeNode, makeValueInfo, ElemType, type AttributeProto, type ModelProto } from '../src/index.js';
+import { openRegistry } from '../src/host.js';
+import { foldModel, setFolding, targetCyclesFor, type FoldableNode } from '../src/rewrite.js';
 
 const LAYERS = 200;
 const SAMPLES = 15;
@@ -63,6 +64,6 @@ export async function run(report: Report): Promise<void> {
   mkdirSync(path.join(dir, 'proj'));
   mkdirSync(path.join(dir, 'home'));
   const reg = await openRegistry({ projectDir: path.join(dir, 'proj'), home: path.join(dir, 'home'), pluginPath: '' });
-  const model = await timeRuns(() => foldModel(mvauChain(), reg, { targetCycles: target }), SAMPLES, 3);
+  const model = await timeRuns(() => foldModel(mvauChain(), reg.hw, { targetCycles: target }), SAMPLES, 3);
   report({ suite: 'folding', name: `SetFolding on a ${LAYERS}-layer model (kernel plugins, attribute parse, write-back)`, median: median(model), unit: 'ms', samples: model, note: 'includes building the model' });
 }

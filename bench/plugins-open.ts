@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { openRegistry } from '../src/plugins/index.js';
+import { openRegistry } from '../src/host.js';
 
 const [projectDir, home, mode] = process.argv.slice(2) as [string, string, 'tsx' | 'esbuild'];
 rmSync(path.join(projectDir, '.brainsmith'), { recursive: true, force: true });

@@ -114,7 +114,7 @@ export async function run(report: Report): Promise<void> {
     report({ suite: 'plugins', name: `openRegistry cold, ${N_FILES} files, esbuild batch (wall)`, median: median(viaEsbuild), unit: 'ms', samples: viaEsbuild, note: `CPU ${median(cpuEsbuild).toFixed(0)} ms` });
     report({ suite: 'plugins', name: 'esbuild batch / tsx hooks (cold open)', median: median(viaEsbuild) / median(viaTsx), unit: 'x' });
 
-    const { openRegistry } = (await import(path.join(root, 'dist', 'src', 'plugins', 'index.js'))) as typeof import('../src/plugins/index.js');
+    const { openRegistry } = (await import(path.join(root, 'dist', 'src', 'host.js'))) as typeof import('../src/host.js');
     const reg = await openRegistry({ projectDir: big, home, pluginPath: '' });
     const names = Array.from({ length: 1000 }, (_, i) => `Generated${(i * 7919) % N_FILES}`);
     const perLookup: number[] = [];

@@ -3,7 +3,7 @@
  * formulas of its hls and rtl backends (finn-qonnx reference §2; cf = IFMChannels/SIMD).
  */
 import { z, type KernelNodeView } from '../../src/index.js';
-import { datatype, datatypeName, flag, hwCommonAttributes, positiveInt, requireDivides } from '../../src/estimate/index.js';
+import { datatype, datatypeName, flag, hwCommonAttributes, positiveInt, requireDivides } from '../../src/kernel.js';
 
 const pair = z.array(positiveInt).length(2);
 
@@ -22,11 +22,17 @@ export const swgAttributes = z.looseObject({
   ram_style: z.enum(['auto', 'block', 'distributed', 'ultra']).default('distributed'),
   /** rtl (and the hls 1D depthwise variant): emit a whole window per cycle. */
   parallel_window: flag.default(0),
-  dynamic_mode: flag.default(0),
-  /** rtl: extra parallelism, not implemented in FINN (must be 1). */
-  M: positiveInt.default(1),
 });
 export type SwgAttrs = z.infer<typeof swgAttributes>;
+
+/** Attributes only the rtl SWG has (its backend's schema extension). */
+export const swgRtlAttributes = z.looseObject({
+  /** Image size set at run time over AXI-lite. */
+  dynamic_mode: flag.default(0),
+  /** Extra parallelism, not implemented in FINN (must be 1). */
+  M: positiveInt.default(1),
+});
+export type SwgRtlAttrs = SwgAttrs & z.infer<typeof swgRtlAttributes>;
 
 export function swg(node: KernelNodeView): SwgAttrs {
   const a = node.attrs as SwgAttrs;

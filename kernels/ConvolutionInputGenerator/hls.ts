@@ -1,10 +1,13 @@
 import { defineBackend } from '../../src/index.js';
-import { resources } from '../../src/estimate/index.js';
+import { resources } from '../../src/kernel.js';
 import { bufferWidth, geometry, hlsParallel1D, isOneD, ramWidthFor, swg, type SwgAttrs } from './_model.js';
 
-/** FINN's hls SWG: no dynamic mode, 2D only square and undilated, parallel_window only for the 1D depthwise SIMD=C variant. */
-export function hlsViable(a: SwgAttrs): boolean {
-  if (a.dynamic_mode === 1 || a.M !== 1) return false;
+/**
+ * FINN's hls SWG: no dynamic mode or M (the rtl SWG's attributes, when a node carries them), 2D only square and
+ * undilated, parallel_window only for the 1D depthwise SIMD=C variant.
+ */
+export function hlsViable(a: SwgAttrs & { dynamic_mode?: unknown; M?: unknown }): boolean {
+  if ((a.dynamic_mode ?? 0) !== 0 || (a.M ?? 1) !== 1) return false;
   if (a.parallel_window === 1 && !hlsParallel1D(a)) return false;
   if (isOneD(a)) return a.depthwise === 1 || (a.Dilation[0] === 1 && a.Dilation[1] === 1);
   const square = (v: readonly number[]) => v[0] === v[1];

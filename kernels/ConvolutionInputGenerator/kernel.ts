@@ -1,6 +1,6 @@
 import { defineKernel, BrainsmithError } from '../../src/index.js';
-import { datatype, floatTensor, numbers, specializedLanguage } from '../../src/estimate/index.js';
-import { convOut, hlsCycles, rtlCycles, swg, swgAttributes } from './_model.js';
+import { datatype, floatTensor, numbers } from '../../src/kernel.js';
+import { convOut, hlsCycles, swg, swgAttributes } from './_model.js';
 
 export default defineKernel({
   name: 'ConvolutionInputGenerator',
@@ -9,17 +9,13 @@ export default defineKernel({
   inferFrom: ['Im2Col'],
   attributeSchema: swgAttributes,
   /**
-   * SIMD divides IFMChannels; parallel_window (0/1, rtl) needs SIMD = IFMChannels. A depthwise SWG is not
-   * walked: it follows the VVAU/Pool it feeds (their PE), and an rtl one gets parallel_window=1 when its
-   * consumer's SIMD is > 1 (a VVAU reading several window positions per cycle), else 0. A non-depthwise rtl SWG still over target at max SIMD gets parallel_window=1 (FINN's
-   * SetFolding).
+   * SIMD divides IFMChannels. A depthwise SWG is not walked: it follows the VVAU/Pool it feeds (their PE).
+   * The rtl backend adds its parallel_window switch.
    */
   parallelism(node) {
     const a = swg(node);
-    const rtl = specializedLanguage(node) === 'rtl';
     const simd = { dimension: 'IFMChannels', size: a.IFMChannels };
-    if (a.depthwise === 1) return { SIMD: { ...simd, fold: 'follow' as const, ...(rtl ? { followSwitch: { attribute: 'parallel_window', whenConsumer: 'SIMD' } } : {}) } };
-    return { SIMD: { ...simd, ...(rtl ? { overTargetSwitch: 'parallel_window' } : {}) } };
+    return a.depthwise === 1 ? { SIMD: { ...simd, fold: 'follow' as const } } : { SIMD: simd };
   },
   /** in = SIMD·A; out = the same, or a whole window (SIMD·kh·kw elements) per cycle with parallel_window. */
   streamWidths(node) {
@@ -29,10 +25,9 @@ export default defineKernel({
     const window = a.parallel_window === 1 ? a.ConvKernelDim[0]! * a.ConvKernelDim[1]! : 1;
     return { inputs: [inW], outputs: [perOut * window] };
   },
-  /** The rtl formula for an `_rtl` node, the hls one otherwise (an unspecialized node estimates as hls). */
+  /** FINN's hls formula; the rtl backend has its own. */
   cycles(node) {
-    const a = swg(node);
-    return specializedLanguage(node) === 'rtl' ? rtlCycles(a) : hlsCycles(a);
+    return hlsCycles(swg(node));
   },
   inferShapes(node) {
     const a = swg(node);

@@ -1,9 +1,9 @@
 import { defineBackend } from '../../src/index.js';
-import { resources } from '../../src/estimate/index.js';
-import { bufferWidth, geometry, isOneD, ramWidthFor, rtlBufferDepth, swg, type SwgAttrs } from './_model.js';
+import { resources } from '../../src/kernel.js';
+import { bufferWidth, geometry, isOneD, ramWidthFor, rtlBufferDepth, rtlCycles, swg, swgRtlAttributes, type SwgAttrs, type SwgRtlAttrs } from './_model.js';
 
 /** parallel_window needs SIMD = IFMChannels and no dynamic mode; M (not implemented in FINN) must be 1. */
-export function rtlViable(a: SwgAttrs): boolean {
+export function rtlViable(a: SwgRtlAttrs): boolean {
   if (a.M !== 1) return false;
   if (a.parallel_window === 1) return a.SIMD === a.IFMChannels && a.dynamic_mode === 0;
   return true;
@@ -31,8 +31,20 @@ export default defineBackend({
   kernel: 'ConvolutionInputGenerator',
   language: 'rtl',
   description: 'RTL sliding window generator (finn-rtllib swg): any 2D/1D geometry, dilation, parallel_window',
+  attributeSchema: swgRtlAttributes,
   isViable(node) {
-    return rtlViable(swg(node));
+    return rtlViable(swg(node) as SwgRtlAttrs);
+  },
+  /**
+   * SetFolding's switches: a non-depthwise SWG still over target at max SIMD gets parallel_window=1; a
+   * depthwise one gets parallel_window=1 when the VVAU/Pool it feeds reads several positions (its SIMD > 1).
+   */
+  parallelism(node) {
+    const a = swg(node);
+    return a.depthwise === 1 ? { SIMD: { followSwitch: { attribute: 'parallel_window', whenConsumer: 'SIMD' } } } : { SIMD: { overTargetSwitch: 'parallel_window' } };
+  },
+  cycles(node) {
+    return rtlCycles(swg(node));
   },
   /**
    * BRAM (block/auto) per buffer as in bramOf, × count; LUT = 300 + (distributed ? Q·A·ceil(depth/38) : 0)

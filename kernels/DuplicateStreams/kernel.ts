@@ -1,5 +1,5 @@
 import { defineKernel, z } from '../../src/index.js';
-import { channelStreamHooks, channelStreamShape, datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
+import { channelStreamHooks, channelStreamShape, datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/kernel.js';
 
 export const duplicateStreamsAttributes = z.looseObject({
   ...hwCommonAttributes,

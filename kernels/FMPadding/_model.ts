@@ -1,6 +1,6 @@
 /** FMPadding: zero padding of an NHWC image; attributes shared by the hls and rtl backends. */
 import { z, type KernelNodeView } from '../../src/index.js';
-import { datatypeName, hwCommonAttributes, positiveInt, requireDivides } from '../../src/estimate/index.js';
+import { datatypeName, hwCommonAttributes, positiveInt, requireDivides } from '../../src/kernel.js';
 
 const int = z.number().int();
 export const fmpaddingAttributes = z.looseObject({

@@ -1,5 +1,5 @@
 import { defineKernel, BrainsmithError } from '../../src/index.js';
-import { datatype, floatTensor, numbers } from '../../src/estimate/index.js';
+import { datatype, floatTensor, numbers } from '../../src/kernel.js';
 import { batchOf, fmpadding, fmpaddingAttributes, outDims } from './_model.js';
 
 export default defineKernel({

@@ -1,5 +1,5 @@
 import { defineKernel, z, smallestDataType } from '../../src/index.js';
-import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/kernel.js';
 
 export const globalAccPoolAttributes = z.looseObject({
   ...hwCommonAttributes,

@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError, ElemType, makeTensor, smallestDataType } from '../../src/index.js';
-import { datatype, datatypeName, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/kernel.js';
 
 export const labelSelectAttributes = z.looseObject({
   ...hwCommonAttributes,

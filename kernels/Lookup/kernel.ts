@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
-import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, type KernelNodeView } from '../../src/kernel.js';
 
 export const lookupAttributes = z.looseObject({
   ...hwCommonAttributes,

@@ -3,7 +3,7 @@
  * (finn-qonnx reference §2, notation: W/A/B weight/input/output bits, P = PE, Q = SIMD).
  */
 import { z, type KernelNodeView } from '../../src/index.js';
-import { bram18Count, bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, weightMemoryAttributes, prod, requireDivides, uramCount, uramEfficiency } from '../../src/estimate/index.js';
+import { bram18Count, bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, weightMemoryAttributes, prod, requireDivides, uramCount, uramEfficiency } from '../../src/kernel.js';
 
 export const mvauAttributes = z.looseObject({
   ...hwCommonAttributes,

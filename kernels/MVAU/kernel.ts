@@ -1,5 +1,5 @@
 import { defineKernel, BrainsmithError, type TensorValue } from '../../src/index.js';
-import { applyThresholds, datatype, floatTensor, numbers } from '../../src/estimate/index.js';
+import { applyThresholds, datatype, floatTensor, numbers } from '../../src/kernel.js';
 import { checkFolding, inputVectors, mvau, mvauAttributes, mvauCycles, widths, type MvauAttrs } from './_model.js';
 
 /** Bipolar ±1 (or binary 0/1) values as the bits an XNOR-popcount MVAU sees. */

@@ -1,5 +1,5 @@
 import { defineBackend } from '../../src/index.js';
-import { resources } from '../../src/estimate/index.js';
+import { datatype, resources } from '../../src/kernel.js';
 import { checkFolding, mvau, rtlPossible, weightMemory } from './_model.js';
 
 export default defineBackend({
@@ -9,6 +9,11 @@ export default defineBackend({
   description: 'RTL MVAU on DSP slices (no embedded thresholds, signed weights ≤ 8 bits, inputs ≤ 8 bits)',
   isViable(node) {
     return rtlPossible(node, mvau(node));
+  },
+  /** FINN's default picks the rtl MVAU only when input and weight datatypes are both at least 4 bits wide. */
+  isDefault(node) {
+    const a = mvau(node);
+    return datatype(a.inputDataType).bitwidth() >= 4 && datatype(a.weightDataType).bitwidth() >= 4;
   },
   /** LUT = 0 (not modelled); DSP = P·ceil(Q/3) on DSP58, otherwise ceil(P/4)·Q. */
   estimate(node) {

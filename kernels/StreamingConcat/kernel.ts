@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
-import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/kernel.js';
 
 export const streamingConcatAttributes = z.looseObject({
   ...hwCommonAttributes,

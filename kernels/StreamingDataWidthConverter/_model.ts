@@ -1,6 +1,6 @@
 /** StreamingDataWidthConverter: attributes and the LUT model shared by its hls and rtl backends (reference §2). */
 import { z, BrainsmithError, type KernelNodeView } from '../../src/index.js';
-import { datatype, datatypeName, hwCommonAttributes, positiveInt } from '../../src/estimate/index.js';
+import { datatype, datatypeName, hwCommonAttributes, positiveInt } from '../../src/kernel.js';
 
 export const dwcAttributes = z.looseObject({
   ...hwCommonAttributes,

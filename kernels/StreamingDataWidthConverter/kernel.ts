@@ -1,5 +1,5 @@
 import { defineKernel } from '../../src/index.js';
-import { floatTensor, numbers } from '../../src/estimate/index.js';
+import { floatTensor, numbers } from '../../src/kernel.js';
 import { dwc, dwcAttributes } from './_model.js';
 
 export default defineKernel({

@@ -1,5 +1,5 @@
 import { defineKernel, z, smallestDataType } from '../../src/index.js';
-import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, twoStreams, positiveInt, requireDivides, type KernelNodeView } from '../../src/estimate/index.js';
+import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, twoStreams, positiveInt, requireDivides, type KernelNodeView } from '../../src/kernel.js';
 
 export const streamingEltwiseAttributes = z.looseObject({
   ...hwCommonAttributes,

@@ -1,6 +1,6 @@
 /** StreamingFIFO: attributes, stream width and the effective depth its cost model uses (reference §2). */
 import { z, type KernelNodeView } from '../../src/index.js';
-import { datatype, datatypeName, hwCommonAttributes, positiveInt } from '../../src/estimate/index.js';
+import { datatype, datatypeName, hwCommonAttributes, positiveInt } from '../../src/kernel.js';
 
 export const fifoAttributes = z.looseObject({
   ...hwCommonAttributes,

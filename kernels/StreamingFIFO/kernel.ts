@@ -1,5 +1,5 @@
 import { defineKernel } from '../../src/index.js';
-import { floatTensor, numbers } from '../../src/estimate/index.js';
+import { floatTensor, numbers } from '../../src/kernel.js';
 import { fifo, fifoAttributes, fifoWidth } from './_model.js';
 
 export default defineKernel({

@@ -1,5 +1,5 @@
 import { defineBackend } from '../../src/index.js';
-import { bram18Count, bramEfficiency, resources, uramCount, uramEfficiency } from '../../src/estimate/index.js';
+import { bram18Count, bramEfficiency, resources, uramCount, uramEfficiency } from '../../src/kernel.js';
 import { effectiveDepth, fifo, fifoWidth } from './_model.js';
 
 export default defineBackend({

@@ -1,5 +1,5 @@
 import { defineBackend } from '../../src/index.js';
-import { resources } from '../../src/estimate/index.js';
+import { resources } from '../../src/kernel.js';
 
 export default defineBackend({
   name: 'StreamingMaxPool_hls',

@@ -1,6 +1,6 @@
 /** Thresholding: attributes and the folding shared by its backends (reference §2). */
 import { z, type KernelNodeView } from '../../src/index.js';
-import { datatypeName, flag, hwCommonAttributes, positiveInt, prod, requireDivides } from '../../src/estimate/index.js';
+import { datatypeName, flag, hwCommonAttributes, positiveInt, prod, requireDivides } from '../../src/kernel.js';
 
 export const thresholdingAttributes = z.looseObject({
   ...hwCommonAttributes,

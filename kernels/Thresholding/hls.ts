@@ -1,5 +1,5 @@
 import { defineBackend } from '../../src/index.js';
-import { bramEfficiency, datatype, resources } from '../../src/estimate/index.js';
+import { bramEfficiency, datatype, resources } from '../../src/kernel.js';
 import { thresholding } from './_model.js';
 
 export default defineBackend({

@@ -1,5 +1,5 @@
 import { defineKernel, BrainsmithError } from '../../src/index.js';
-import { applyThresholds, datatype, floatTensor, numbers } from '../../src/estimate/index.js';
+import { applyThresholds, datatype, floatTensor, numbers } from '../../src/kernel.js';
 import { thresholding, thresholdingAttributes, thresholdingCycles } from './_model.js';
 
 export default defineKernel({

@@ -1,5 +1,5 @@
 import { defineBackend } from '../../src/index.js';
-import { bramEfficiency, datatype, resources, uramEfficiency } from '../../src/estimate/index.js';
+import { bramEfficiency, datatype, resources, uramEfficiency } from '../../src/kernel.js';
 import { thresholding, type ThresholdingAttrs } from './_model.js';
 
 type MemClass = 'URAM' | 'BRAM' | 'LUTRAM';

@@ -1,5 +1,5 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
-import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, type KernelNodeView } from '../../src/estimate/index.js';
+import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, type KernelNodeView } from '../../src/kernel.js';
 
 export const upsampleAttributes = z.looseObject({
   ...hwCommonAttributes,

@@ -3,7 +3,7 @@
  * shared by its backends (finn-qonnx reference §2; P = PE over Channels, Q = SIMD over kh·kw).
  */
 import { z, type KernelNodeView } from '../../src/index.js';
-import { bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, weightMemoryAttributes, requireDivides, uramCount, uramEfficiency } from '../../src/estimate/index.js';
+import { bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, weightMemoryAttributes, requireDivides, uramCount, uramEfficiency } from '../../src/kernel.js';
 
 export const vvauAttributes = z.looseObject({
   ...hwCommonAttributes,

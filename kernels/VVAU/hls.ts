@@ -1,5 +1,5 @@
 import { defineBackend } from '../../src/index.js';
-import { resources } from '../../src/estimate/index.js';
+import { resources } from '../../src/kernel.js';
 import { accumulatorBits, vvau, weightMemory, widths } from './_model.js';
 
 export default defineBackend({

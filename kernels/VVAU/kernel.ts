@@ -1,5 +1,5 @@
 import { defineKernel, BrainsmithError, type TensorValue } from '../../src/index.js';
-import { applyThresholds, datatype, floatTensor, numbers } from '../../src/estimate/index.js';
+import { applyThresholds, datatype, floatTensor, numbers } from '../../src/kernel.js';
 import { kernelSize, vvau, vvauAttributes, vvauCycles, type VvauAttrs } from './_model.js';
 
 /**

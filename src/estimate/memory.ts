@@ -31,18 +31,7 @@ export function uramEfficiency(bits: number, uram: number): number {
   return uram === 0 ? 1 : bits / (uram * 72 * 4096);
 }
 
-/** Divisors of n in ascending order: the legal values of a parallelism parameter folding dimension n. */
-export function divisors(n: number): number[] {
-  const lo: number[] = [];
-  const hi: number[] = [];
-  for (let d = 1; d * d <= n; d++) {
-    if (n % d === 0) {
-      lo.push(d);
-      if (d * d !== n) hi.unshift(n / d);
-    }
-  }
-  return [...lo, ...hi];
-}
+export { divisors } from '../util/divisors.js';
 
 /** A resource record with FINN's keys in FINN's order; anything not given is 0 (efficiencies 1). */
 export function resources(r: Partial<Record<'BRAM_18K' | 'BRAM_efficiency' | 'LUT' | 'URAM' | 'URAM_efficiency' | 'DSP', number>>): Record<string, number> {

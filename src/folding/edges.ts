@@ -4,15 +4,14 @@
  */
 import type { Model } from '../ir/model.js';
 import type { NodeProto } from '../onnx/proto-types.js';
-import type { Registry } from '../plugins/registry.js';
 import type { FpgaTarget } from '../plugins/types.js';
-import { kernelNodes, streamWidthsOf, type KernelNode } from './kernel-nodes.js';
+import type { BoundNode, HwApi } from '../hw/types.js';
 
 export interface HwEdge {
   tensor: string;
-  producer: KernelNode;
+  producer: BoundNode;
   outIndex: number;
-  consumer: KernelNode;
+  consumer: BoundNode;
   inIndex: number;
   /** Producer's output stream width in bits (undefined: its kernel declares no streamWidths). */
   outWidth?: number;
@@ -20,10 +19,10 @@ export interface HwEdge {
 }
 
 /** Every stream from one hardware node with a kernel plugin to another, in graph order of the consumers. */
-export async function hwEdges(model: Model, reg: Registry, target?: FpgaTarget): Promise<HwEdge[]> {
-  const { nodes } = await kernelNodes(model, reg, { target, skipUnknown: true });
+export async function hwEdges(model: Model, hw: HwApi, target?: FpgaTarget): Promise<HwEdge[]> {
+  const { nodes } = await hw.nodes(model, { target, skipUnknown: true });
   const byNode = new Map(nodes.map((kn) => [kn.node, kn]));
-  const widths = new Map(nodes.map((kn) => [kn, streamWidthsOf(kn)]));
+  const widths = new Map(nodes.map((kn) => [kn, kn.streamWidths()]));
   const g = model.graph;
   const edges: HwEdge[] = [];
   for (const consumer of nodes) {

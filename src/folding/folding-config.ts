@@ -5,11 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { BrainsmithError, errorMessage } from '../errors.js';
-import { hwNodeKind, reportNames } from '../estimate/hw-nodes.js';
-import { decodeAttribute as decoded } from '../estimate/node-view.js';
+import { hwNodeKind, reportNames } from '../hw/hw-nodes.js';
+import { decodeAttribute as decoded } from '../hw/node-view.js';
 import type { Model } from '../ir/model.js';
-import type { Registry } from '../plugins/registry.js';
-import { kernelNodes, parallelismOf, writeAttribute } from './kernel-nodes.js';
+import type { HwApi } from '../hw/types.js';
+import { writeAttribute } from './write-attribute.js';
 
 export type ConfigValue = number | string | number[];
 
@@ -104,7 +104,7 @@ function sameValue(a: unknown, b: ConfigValue): boolean {
  * Applies Defaults (to hardware nodes of the listed op types, or all) and then per-node entries (by node
  * name). When a registry is given, every parallelism value is checked to divide its kernel's dimension.
  */
-export async function applyFoldingConfig(model: Model, config: FoldingConfig, reg?: Registry): Promise<ApplyConfigResult> {
+export async function applyFoldingConfig(model: Model, config: FoldingConfig, hw?: HwApi): Promise<ApplyConfigResult> {
   const all = model.graph.nodeList();
   const names = reportNames(all);
   const used = new Set<string>();
@@ -138,17 +138,17 @@ export async function applyFoldingConfig(model: Model, config: FoldingConfig, re
     }
     for (const [attr, v] of wanted) set(node, attr, v);
   }
-  if (reg) await checkLegalFolding(model, reg);
+  if (hw) await checkLegalFolding(model, hw);
   const unmatched = Object.keys(config.nodes).filter((k) => !used.has(k));
   return { applied, unmatched, unconfigured, changed };
 }
 
 
 /** Every parallelism parameter of every hardware node divides its dimension (else an error naming the node). */
-export async function checkLegalFolding(model: Model, reg: Registry): Promise<void> {
-  const { nodes } = await kernelNodes(model, reg, { skipUnknown: true });
+export async function checkLegalFolding(model: Model, hw: HwApi): Promise<void> {
+  const { nodes } = await hw.nodes(model, { skipUnknown: true });
   for (const kn of nodes) {
-    for (const [param, p] of Object.entries(parallelismOf(kn))) {
+    for (const [param, p] of Object.entries(kn.parallelism())) {
       const v = kn.view.attrs[param];
       if (typeof v !== 'number') continue;
       if (!Number.isInteger(v) || v < 1 || p.size % v !== 0) {
@@ -164,12 +164,12 @@ export type FinnFoldingJson = Record<string, Record<string, ConfigValue>>;
  * The model's folding in FINN's format: `{"Defaults": {}, "<node>": {PE, SIMD, …}}`, per hardware node its
  * kernel's parallelism parameters and the FINN folding attributes it has (defaults filled by its schema).
  */
-export async function foldingConfigOf(model: Model, reg: Registry): Promise<FinnFoldingJson> {
-  const { nodes } = await kernelNodes(model, reg, { skipUnknown: true });
+export async function foldingConfigOf(model: Model, hw: HwApi): Promise<FinnFoldingJson> {
+  const { nodes } = await hw.nodes(model, { skipUnknown: true });
   const out: FinnFoldingJson = { Defaults: {} };
   for (const kn of nodes) {
     const entry: Record<string, ConfigValue> = {};
-    const keys = [...Object.keys(parallelismOf(kn)), ...FOLDING_CONFIG_ATTRIBUTES.filter((a) => a !== 'PE' && a !== 'SIMD')];
+    const keys = [...Object.keys(kn.parallelism()), ...FOLDING_CONFIG_ATTRIBUTES.filter((a) => a !== 'PE' && a !== 'SIMD')];
     for (const k of keys) {
       const v = kn.view.attrs[k];
       if (isValue(v)) entry[k] = v;

@@ -12,7 +12,7 @@
  * rest of the pipeline is balanced to the bottleneck instead of over-provisioned.
  */
 import { BrainsmithError } from '../errors.js';
-import { divisors } from '../estimate/memory.js';
+import { divisors } from '../util/divisors.js';
 import type { FoldableNode } from './foldable.js';
 
 export interface SetFoldingOptions {

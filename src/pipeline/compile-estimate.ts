@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { estimateModel, type ModelEstimate, type NodeEstimate } from '../estimate/estimate.js';
-import { hwNodeKind } from '../estimate/hw-nodes.js';
+import { hwNodeKind } from '../hw/hw-nodes.js';
 import type { NetworkPerformance } from '../estimate/performance.js';
 import { formatEstimateSummary, writeEstimateReports } from '../estimate/reports.js';
 import type { Model } from '../ir/model.js';
@@ -59,7 +59,7 @@ export async function estimateBuild(model: Model, reg: Registry, hw: CompileTarg
     log.info('no hardware nodes in the final model: no estimate reports');
     return undefined;
   }
-  const est = await estimateModel(model, reg, { target: hw.target, clockNs: hw.clockNs, file });
+  const est = await estimateModel(model, reg.hw, { target: hw.target, clockNs: hw.clockNs, file });
   const written = writeEstimateReports(outDir, est);
   for (const n of est.nodes) for (const w of n.warnings) log.warn({ node: n.name }, w);
   const byName = new Map(nodes.map((n) => [n.name, n.opType]));

@@ -15,8 +15,6 @@ import { openRegistry, type Registry } from '../plugins/registry.js';
 import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
 import { STAGES } from '../plugins/schemas.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
-import { registerKernelCatalog } from '../exec/kernel-resolver.js';
-import { provideRegistry } from '../folding/registry-service.js';
 import { loadBlueprint, DEFAULT_BLUEPRINT } from './blueprint-load.js';
 import { DEFAULT_TOLERANCE, type Tolerance } from './compare.js';
 import { compileTarget, targetVariables, type CompileTarget } from './compile-target.js';
@@ -128,9 +126,6 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     reg = await openRegistry({ cwd, log, strict: opts.strictPlugins });
     enableLifecycle(reg);
   }
-  // Services the kernel-mapping and optimization transforms reach kernel plugins through.
-  registerKernelCatalog(reg);
-  provideRegistry(reg);
   try {
     // The folder exists before the plan: options such as SetFolding's output name files inside it.
     const folder = new BuildFolder(target);

@@ -8,7 +8,6 @@ import { BrainsmithError, errorMessage } from '../errors.js';
 import type { Model } from '../ir/model.js';
 import { encodeModelProto } from '../onnx/codec.js';
 import { parseModel } from '../onnx/load.js';
-import { kernelResolver } from '../exec/kernel-resolver.js';
 import type { ExecuteOptions, ExecuteResult, TensorMap } from '../exec/types.js';
 import type { Registry } from '../plugins/registry.js';
 import type { Stage } from '../plugins/schemas.js';
@@ -87,7 +86,7 @@ export class Verifier {
     const specs = modelInputs(model);
     const names = model.graph.outputNames();
     const t0 = performance.now();
-    const opts: ExecuteOptions = { resolvers: [await kernelResolver(this.#reg, model)] };
+    const opts: ExecuteOptions = { resolvers: [await this.#reg.hw.opResolver(model)] };
     const perSample: (TensorValue | undefined)[][] = [];
     const delegated = new Set<string>();
     for (let k = 0; k < this.#batch; k++) {

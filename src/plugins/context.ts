@@ -7,6 +7,7 @@ import type { EventBus } from './events.js';
 import type { Capability } from './schemas.js';
 import type { ServiceRegistry } from './services.js';
 import type { PluginContext } from './types.js';
+import type { HwApi } from '../hw/types.js';
 
 export interface ContextInput<O> {
   component: string;
@@ -16,6 +17,7 @@ export interface ContextInput<O> {
   granted: ReadonlySet<Capability>;
   events: EventBus;
   services: ServiceRegistry;
+  hw: HwApi;
 }
 
 export function createPluginContext<O>(input: ContextInput<O>): PluginContext<O> {
@@ -29,6 +31,7 @@ export function createPluginContext<O>(input: ContextInput<O>): PluginContext<O>
     log: input.log,
     options: input.options,
     capabilities: granted,
+    hw: input.hw,
     events: {
       publish(event: string, payload?: unknown) {
         need('events:publish');

@@ -13,7 +13,12 @@ const DATA_KEYS = [
   'description', 'author', 'version', 'tags', 'docs', 'overrides', 'stage', 'examples',
   'kernel', 'language', 'domain', 'inferFrom', 'attributes',
 ] as const;
-const HOOKS = ['setup', 'teardown', 'apply', 'run', 'infer', 'execute', 'cost', 'isViable', 'estimate', 'generate'];
+/** Every hook a component may have, in the order `plugins info` lists them (kernel, then backend hooks). */
+const HOOKS = [
+  'setup', 'teardown', 'apply', 'run',
+  'execute', 'inferShapes', 'inferDatatypes', 'parallelism', 'cycles', 'streamWidths', 'opAndParamCounts',
+  'isViable', 'isDefault', 'estimate', 'generate',
+];
 
 function optionsJsonSchema(schema: unknown): unknown {
   if (!(schema instanceof z.ZodType)) return undefined;

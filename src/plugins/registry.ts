@@ -24,6 +24,8 @@ import { ComponentTable, type TableProxy } from './table.js';
 import type { ComponentMeta, Declared } from './types.js';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { HwBinding } from '../hw/binding.js';
+import type { HwApi } from '../hw/types.js';
 
 export interface OpenRegistryOptions {
   /** Where to look for the project (default: process.cwd()); ignored when projectDir is given. */
@@ -62,6 +64,7 @@ function stampOf(f: PluginFile): string {
   return `${f.size}-${f.mtimeMs}`;
 }
 
+
 export class Registry {
   readonly projectDir: string;
   readonly config: ProjectConfig;
@@ -83,6 +86,11 @@ export class Registry {
   readonly #preloaded = new Map<string, Record<string, unknown>>();
   /** Per plugin file: its stamp and the folder of its transpiled code (none when the cache is off). */
   readonly codeDirs = new Map<string, { file: PluginFile; dir: string }>();
+  #hw: HwBinding | undefined;
+  /** Hardware nodes bound to this registry's kernels and backends (`ctx.hw` of every plugin). */
+  get hw(): HwApi {
+    return (this.#hw ??= new HwBinding(this));
+  }
   /** Called after a component is imported for the first time (runtime.ts runs setup hooks). */
   onLoad: ((entry: ComponentEntry, declared: Declared) => Promise<void>) | undefined;
 

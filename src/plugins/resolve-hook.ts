@@ -1,7 +1,8 @@
 /**
  * Module-loader hook (run by Node's `module.register` in the loader thread). It maps the bare specifier
- * `brainsmith` to the running compiler, so a plugin file anywhere on disk imports the very module instance
- * the host uses, with no node_modules beside it. It also makes TypeScript files ES modules: outside a
+ * `brainsmith` (and its entry points `brainsmith/kernel`, `brainsmith/rewrite`, `brainsmith/host`) to the
+ * running compiler, so a plugin file anywhere on disk imports the very module instances the host uses, with
+ * no node_modules beside it. It also makes TypeScript files ES modules: outside a
  * package with `"type": "module"` Node would otherwise call them CommonJS.
  */
 interface HookData {
@@ -22,6 +23,8 @@ export function initialize(data: HookData): void {
 
 export async function resolve(specifier: string, context: unknown, next: NextResolve): Promise<ResolveResult> {
   if (specifier === 'brainsmith') return { url: target, format: 'module', shortCircuit: true };
+  const sub = /^brainsmith\/(kernel|rewrite|host)$/.exec(specifier);
+  if (sub) return { url: new URL(`./${sub[1]}.js`, target).href, format: 'module', shortCircuit: true };
   const r = await next(specifier, context);
   const isPluginEntry = r.url.includes('?bsplugin=');
   const isTs = /\.m?ts(\?|$)/.test(r.url) && !r.url.includes('/node_modules/');

@@ -55,6 +55,7 @@ export function contextFor(reg: Registry, entry: ComponentEntry, options: Record
     granted: entry.plugin.granted,
     events: reg.events,
     services: reg.services,
+    hw: reg.hw,
   });
 }
 

@@ -41,15 +41,42 @@ export default defineTransform({
   },
 });
 `,
-  kernel: (name) => `import { defineKernel } from 'brainsmith';
+  kernel: (name) => `import { defineKernel, z } from 'brainsmith';
+import { hwCommonAttributes, positiveInt, datatypeName, floatTensor, numbers } from 'brainsmith/kernel';
+
+/** ${name}: an elementwise kernel over a channels-last stream (here: y = x, PE channels per cycle). */
+const attributes = z.looseObject({
+  ...hwCommonAttributes,
+  NumChannels: positiveInt,
+  PE: positiveInt.default(1),
+  numInputVectors: z.array(positiveInt).default([1]),
+  inputDataType: datatypeName,
+  outputDataType: datatypeName,
+});
+type Attrs = z.infer<typeof attributes>;
+const attrs = (node: { attrs: unknown }) => node.attrs as Attrs;
 
 export default defineKernel({
   name: '${name}',
   description: 'A hardware kernel',
-  inferFrom: [],
-  attributes: { PE: { type: 'int', default: 1, description: 'processing elements' } },
-  cost(node, ctx) {
-    return { LUT: 0, BRAM: 0, DSP: 0 };
+  attributeSchema: attributes,
+  parallelism(node) {
+    return { PE: { dimension: 'NumChannels', size: attrs(node).NumChannels } };
+  },
+  cycles(node) {
+    const a = attrs(node);
+    return (a.NumChannels / a.PE) * a.numInputVectors.reduce((p, v) => p * v, 1);
+  },
+  inferShapes(node) {
+    const a = attrs(node);
+    return [[...a.numInputVectors, a.NumChannels]];
+  },
+  inferDatatypes(node) {
+    return [attrs(node).outputDataType];
+  },
+  execute(inputs) {
+    const x = inputs[0]!;
+    return [floatTensor(x.dims, numbers(x, '${name} input'))];
   },
 });
 `,
@@ -84,7 +111,7 @@ export default defineStep({
 function testTemplate(kind: ComponentKind, name: string, base: string): string {
   const call: Record<ComponentKind, string> = {
     transform: `  const changed = await plugin.apply(model, ctx({ opTypes: ['Identity'] }));\n  assert.equal(changed, false);`,
-    kernel: `  assert.deepEqual(plugin.cost?.(undefined, ctx({})), { LUT: 0, BRAM: 0, DSP: 0 });`,
+    kernel: `  const node = { attrs: { NumChannels: 4, PE: 2, numInputVectors: [1] } } as never;\n  assert.deepEqual(plugin.inferShapes?.(node, ctx({})), [[1, 4]]);\n  assert.equal(plugin.cycles?.(node, ctx({})), 2);`,
     backend: `  assert.equal(plugin.isViable?.(undefined, ctx({})), true);`,
     step: `  assert.equal(await plugin.run(model, ctx({})), model);`,
   };

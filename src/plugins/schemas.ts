@@ -92,9 +92,7 @@ export const transformDeclarationSchema = z.strictObject({ ...transformFields, a
 export const kernelDeclarationSchema = z.strictObject({
   ...kernelFields,
   attributeSchema: zodSchema.optional(),
-  infer: fn.optional(),
   execute: fn.optional(),
-  cost: fn.optional(),
   cycles: fn.optional(),
   inferShapes: fn.optional(),
   inferDatatypes: fn.optional(),
@@ -104,9 +102,12 @@ export const kernelDeclarationSchema = z.strictObject({
 });
 export const backendDeclarationSchema = z.strictObject({
   ...backendFields,
+  attributeSchema: zodSchema.optional(),
   isViable: fn.optional(),
   isDefault: fn.optional(),
   cycles: fn.optional(),
+  parallelism: fn.optional(),
+  streamWidths: fn.optional(),
   estimate: fn.optional(),
   generate: fn.optional(),
 });

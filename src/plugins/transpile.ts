@@ -63,6 +63,11 @@ function buildOptions(dir: string): Record<string, unknown> {
   };
 }
 
+/** `brainsmith` or one of its entry points: imports the transpiled code resolves through the host link. */
+function isHostImport(spec: string): boolean {
+  return spec === 'brainsmith' || /^brainsmith\/(kernel|rewrite|host)$/.test(spec);
+}
+
 /** The running package's root (the folder of its package.json). */
 const HOST_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -147,7 +152,7 @@ export async function prepareFiles(files: PluginFile[], dir: string): Promise<Pr
       const inputsOf = new Map<string, string[]>();
       for (const [outPath, o] of Object.entries(r.metafile?.outputs ?? {})) {
         const key = path.basename(outPath, '.mjs');
-        const ok = Object.keys(o.inputs).length === 1 && o.imports.every((i) => i.external && (i.path === 'brainsmith' || isBuiltin(i.path)));
+        const ok = Object.keys(o.inputs).length === 1 && o.imports.every((i) => i.external && (isHostImport(i.path) || isBuiltin(i.path)));
         if (ok) selfContained.add(key);
         inputsOf.set(key, Object.keys(o.inputs).map((i) => path.resolve(dir, i)));
       }
@@ -218,7 +223,7 @@ export async function bundleColdFiles(files: PluginFile[], dir: string): Promise
       const inputs = r.metafile?.inputs ?? {};
       const byPath = new Map(Object.entries(inputs).map(([k, v]) => [path.resolve(dir, k), v]));
       // '<runtime>' is esbuild's own helper code (decorators, for one), inlined into the bundle.
-      const mixed = members.filter((f) => !(byPath.get(f)?.imports ?? []).every((i) => i.path === '<runtime>' || (i.external && (i.path === 'brainsmith' || isBuiltin(i.path)))));
+      const mixed = members.filter((f) => !(byPath.get(f)?.imports ?? []).every((i) => i.path === '<runtime>' || (i.external && (isHostImport(i.path) || isBuiltin(i.path)))));
       if (!mixed.length) return { url: pathToFileURL(outfile).href, file: outfile, exports: new Map(members.map((f, i) => [f, `b${i}`])), helpers };
       rmSync(outfile, { force: true });
       for (const f of mixed) helpers.set(f, localImports(f, byPath, dir));

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Model } from '../ir/model.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
 import type { BackendLanguage, Capability, ComponentKind, Stage } from './schemas.js';
+import type { HwApi } from '../hw/types.js';
 
 export interface CommonMeta<O = unknown> {
   name: string;
@@ -114,17 +115,13 @@ export interface KernelDeclaration<O = Record<string, unknown>> extends CommonMe
   attributes?: Record<string, KernelAttributeSpec>;
   /** Validates node attributes and fills defaults; hooks then see the parsed object as `node.attrs`. */
   attributeSchema?: z.ZodType;
-  /** Inference rule: turns matching ONNX nodes of the model into this kernel; returns true when it changed something. */
-  infer?(model: Model, ctx: PluginContext<O>): boolean | Promise<boolean>;
   /** Reference execution of one node (bit-exact). `attributes` are the node's parsed attributes. */
   execute?(inputs: readonly (TensorValue | undefined)[], attributes: Readonly<Record<string, unknown>>, ctx: PluginContext<O>): TensorValue[] | Promise<TensorValue[]>;
-  /** Cost model: resources and cycles for one node. */
-  cost?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, number>;
   /** Expected cycles per frame of one node. */
   cycles?(node: KernelNodeView, ctx: PluginContext<O>): number;
-  /** Output shapes from the node's attributes and input shapes. */
+  /** Output shapes from the node's attributes and input shapes (InferShapes asks it for kernel nodes). */
   inferShapes?(node: KernelNodeView, ctx: PluginContext<O>): number[][];
-  /** Output QONNX datatype names. */
+  /** Output QONNX datatype names (InferDataTypes asks it for kernel nodes). */
   inferDatatypes?(node: KernelNodeView, ctx: PluginContext<O>): string[];
   /** Parallelism parameters (PE, SIMD, …) of this node and the dimension each must divide. */
   parallelism?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, ParallelismParam>;
@@ -151,6 +148,11 @@ export interface BackendDeclaration<O = Record<string, unknown>> extends CommonM
   /** The kernel this backend implements (short or qualified name). */
   kernel: string;
   language: BackendLanguage;
+  /**
+   * Attributes only this implementation has (e.g. an rtl window generator's `parallel_window`), parsed after
+   * the kernel's schema: hooks see both in `node.attrs`.
+   */
+  attributeSchema?: z.ZodType;
   /** Whether this backend can implement the node at all (on `node.target`). */
   isViable?(node: KernelNodeView, ctx: PluginContext<O>): boolean;
   /**
@@ -161,6 +163,13 @@ export interface BackendDeclaration<O = Record<string, unknown>> extends CommonM
   isDefault?(node: KernelNodeView, ctx: PluginContext<O>): boolean;
   /** Cycles per frame when this implementation's differ from the kernel's `cycles`. */
   cycles?(node: KernelNodeView, ctx: PluginContext<O>): number;
+  /**
+   * Refines the kernel's parallelism parameters for this implementation (fields laid over the kernel's, by
+   * parameter name), e.g. a switch attribute SetFolding may turn on.
+   */
+  parallelism?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, Partial<ParallelismParam>>;
+  /** Stream widths when this implementation's differ from the kernel's `streamWidths`. */
+  streamWidths?(node: KernelNodeView, ctx: PluginContext<O>): StreamWidths;
   /** Resources: BRAM_18K, BRAM_efficiency, LUT, URAM, URAM_efficiency, DSP. */
   estimate?(node: KernelNodeView, ctx: PluginContext<O>): ResourceEstimate;
   /**
@@ -255,4 +264,6 @@ export interface PluginContext<O = Record<string, unknown>> {
   readonly services: ServicesApi;
   readonly fs: FsApi;
   readonly process: ProcessApi;
+  /** Hardware nodes bound to their kernel and backend plugins (see src/hw). */
+  readonly hw: HwApi;
 }

@@ -3,5 +3,4 @@ export { inferShapes, type InferShapesOptions, type InferShapesResult } from './
 export { builtinShapeOps, builtinShapeRule } from './table.js';
 export { broadcast, MAX_PROPAGATED_ELEMENTS } from './util.js';
 export { matmulShape } from './rules-nn.js';
-export { DATATYPE_RESOLVERS_SERVICE, SHAPE_RESOLVERS_SERVICE, resolverList } from './hooks.js';
 export { evaluationOrder } from './infer.js';

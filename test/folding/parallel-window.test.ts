@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ElemType, getInt, makeNode, makeTensor, makeValueInfo, Model, tensorToProto, type AttributeProto, type ModelProto } from '../../src/index.js';
-import { foldableNodes, foldModel, kernelNodes, setFolding, streamWidthsOf, targetCyclesFor } from '../../src/folding/index.js';
+import { foldableNodes, foldModel, setFolding, targetCyclesFor } from '../../src/rewrite.js';
 import { shared, skipNoShared } from '../helpers/paths.js';
 import { harness } from '../transforms/optimization/support.js';
 import { KERNEL_MAPPING, applyAll, builtins, streamlined } from '../transforms/kernel_mapping/support.js';
@@ -56,7 +56,7 @@ const attr = (m: Model, node: string, name: string): number => getInt(m.graph.no
 test('SWG_rtl → MVAU at 200 cycles: the SWG at max SIMD is still over target and gets parallel_window=1', async () => {
   const h = await harness();
   const m = swgMvauModel('rtl');
-  const r = await foldModel(m, h.reg, { targetCycles: 200 });
+  const r = await foldModel(m, h.reg.hw, { targetCycles: 200 });
   // SWG rtl: ((3−1)·8 + (3−1) + 1)·cf + 6·max(6·9·cf, 8·cf) = 343·cf; SIMD 4 (cf 1) → 343 ≥ 200 at max SIMD:
   // parallel_window 1 → 8·8·cf + 2 = 66.
   assert.deepEqual([attr(m, 'ConvolutionInputGenerator_rtl_0', 'SIMD'), attr(m, 'ConvolutionInputGenerator_rtl_0', 'parallel_window')], [4, 1]);
@@ -65,17 +65,17 @@ test('SWG_rtl → MVAU at 200 cycles: the SWG at max SIMD is still over target a
   assert.deepEqual(r.cycles, [66, 144]);
   assert.equal(r.passes, 1);
   // The switched SWG emits a whole window per cycle: 4·4 bits × 9.
-  const { nodes } = await kernelNodes(m, h.reg);
-  assert.deepEqual(streamWidthsOf(nodes[0]!), { inputs: [16], outputs: [144] });
+  const { nodes } = await h.reg.hw.nodes(m);
+  assert.deepEqual(nodes[0]!.streamWidths(), { inputs: [16], outputs: [144] });
 });
 
 test('an rtl SWG that meets the target, and an hls SWG, get no parallel_window', async () => {
   const h = await harness();
   const met = swgMvauModel('rtl');
-  await foldModel(met, h.reg, { targetCycles: 400 }); // SIMD 4 → 343 < 400
+  await foldModel(met, h.reg.hw, { targetCycles: 400 }); // SIMD 4 → 343 < 400
   assert.equal(attr(met, 'ConvolutionInputGenerator_rtl_0', 'parallel_window'), 0);
   const hls = swgMvauModel('hls');
-  const r = await foldModel(hls, h.reg, { targetCycles: 200 });
+  const r = await foldModel(hls, h.reg.hw, { targetCycles: 200 });
   assert.equal(attr(hls, 'ConvolutionInputGenerator_hls_0', 'parallel_window'), 0);
   assert.ok(r.cycles[0]! > 200, 'the hls SWG has no window switch, so it stays the bottleneck');
   assert.equal(r.passes, 2);
@@ -87,10 +87,10 @@ test('gtsrb (kernel_mapping) at 800k fps @10 ns: achieved max cycles with and wi
   await applyAll(model, KERNEL_MAPPING);
   const target = targetCyclesFor(800000, 10); // 125
   // Without the switch: the same walk with the SWGs' overTargetSwitch removed.
-  const { foldable } = await foldableNodes(model, reg);
+  const { foldable } = await foldableNodes(model, reg.hw);
   const plain = foldable.map((f) => ({ ...f, params: f.params.map(({ overTargetSwitch: _s, ...p }) => p) }));
   const without = setFolding(plain, { targetCycles: target });
-  const r = await foldModel(model, reg, { targetCycles: target });
+  const r = await foldModel(model, reg.hw, { targetCycles: target });
   const swgs = r.names.filter((n) => n.startsWith('ConvolutionInputGenerator_rtl'));
   const switched = swgs.filter((n) => attr(model, n, 'parallel_window') === 1);
   console.log(`gtsrb @800k fps, 10 ns (target ${target}): max cycles ${without.maxCycles} (${without.bottleneck}) without parallel_window, ${r.maxCycles} (${r.bottleneck}) with; switched: ${switched.join(', ')}`);

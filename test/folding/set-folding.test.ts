@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFolding, targetCyclesFor, type FoldableNode } from '../../src/folding/index.js';
+import { setFolding, targetCyclesFor, type FoldableNode } from '../../src/rewrite.js';
 
 /** An MVAU as FINN folds it: SIMD (costing W bits each against the cap) first, then PE. */
 function mvau(name: string, MW: number, MH: number, W: number, vectors = 1): FoldableNode {

@@ -1,17 +1,16 @@
 // Shared by the transform test suites: the built-in plugins' registry and applying transforms by name.
-import { applyTransform, assertGraphValid, openRegistry, type Model, type Registry } from '../../src/index.js';
-import { registerKernelCatalog } from '../../src/exec/kernel-resolver.js';
+import { assertGraphValid, type Model } from '../../src/index.js';
+import { applyTransform, openRegistry, type Registry } from '../../src/host.js';
 import { tempDir } from './tmp.js';
 
 let registry: Promise<Registry> | undefined;
 
 /**
  * The package's built-in plugins only (an empty temp project and home, no plugin path), opened once per test
- * file, with the kernel catalog service that SpecializeLayers and kernel execution use.
+ * file (kernel and backend plugins are reached through `reg.hw`).
  */
 export function builtinRegistry(): Promise<Registry> {
   registry ??= openRegistry({ projectDir: tempDir('bs-proj-'), home: tempDir('bs-home-'), pluginPath: '' }).then((r) => {
-    registerKernelCatalog(r);
     return r;
   });
   return registry;

@@ -9,7 +9,7 @@ import { seededRandom } from '../../src/util/prng.js';
 import swgKernel from '../../kernels/ConvolutionInputGenerator/kernel.js';
 import swgHls from '../../kernels/ConvolutionInputGenerator/hls.js';
 import swgRtl from '../../kernels/ConvolutionInputGenerator/rtl.js';
-import { swgAttributes } from '../../kernels/ConvolutionInputGenerator/_model.js';
+import { swgAttributes, swgRtlAttributes } from '../../kernels/ConvolutionInputGenerator/_model.js';
 import { ctx, view } from './support.js';
 
 /** QONNX Im2Col (the executor's implementation) on an NHWC tensor. */
@@ -22,7 +22,8 @@ async function im2col(x: TensorValue, k: number[], s: number[], d: number[]): Pr
   return y!;
 }
 
-const rtlView = (attrs: Record<string, unknown>) => ({ ...view(swgAttributes, attrs), opType: 'ConvolutionInputGenerator_rtl' });
+/** An rtl node's view: the kernel's attributes and the rtl backend's extension, as the binding parses them. */
+const rtlView = (attrs: Record<string, unknown>) => ({ ...view(swgAttributes, swgRtlAttributes.parse(attrs)), opType: 'ConvolutionInputGenerator_rtl' });
 const hlsView = (attrs: Record<string, unknown>) => ({ ...view(swgAttributes, attrs), opType: 'ConvolutionInputGenerator_hls' });
 
 // IFM 8×8, C=4, SIMD=2 (cf=2), 3×3 window, stride 1 → OFM 6×6.
@@ -78,18 +79,18 @@ test('SWG hls cycles: 2D and the 1D variants', () => {
 
 test('SWG rtl cycles: default 2D, depthwise stride terms, 1D, parallel', () => {
   // buf_min = ((3−1)·1·8 + (3−1)·1 + 1)·2 = 38; 38 + 6·108 = 686
-  assert.equal(swgKernel.cycles!(rtlView(A), ctx), 686);
+  assert.equal(swgRtl.cycles!(rtlView(A), ctx), 686);
   // depthwise, IFM 9×9, stride 2 → OFM 4, cf 2: write 4·3·3·2 = 72, read 2·9·2 = 36, +4·(2−1)·(2−1) = 76;
   // buf_min = (2·9 + 2 + 1)·2 = 42; 42 + 4·76 = 346; + (2−1)·9·2 = 364
   const dw = { ...A, IFMDim: [9, 9], OFMDim: [4, 4], Stride: [2, 2], depthwise: 1 };
-  assert.equal(swgKernel.cycles!(rtlView(dw), ctx), 364);
+  assert.equal(swgRtl.cycles!(rtlView(dw), ctx), 364);
   // 1D non-depthwise: ofmW·kw·cf + 2 = 14·3·4 + 2 = 170
   const oneD = { ConvKernelDim: [1, 3], IFMChannels: 4, IFMDim: [1, 16], OFMDim: [1, 14], SIMD: 1, inputDataType: 'INT4', outputDataType: 'INT4' };
-  assert.equal(swgKernel.cycles!(rtlView(oneD), ctx), 170);
+  assert.equal(swgRtl.cycles!(rtlView(oneD), ctx), 170);
   // 1D depthwise, [1,15], stride 2 → OFM 7: 7·3·4 + 4·(3−1)·(2−1) − (3−1) + 2 = 84 + 8 − 2 + 2 = 92
-  assert.equal(swgKernel.cycles!(rtlView({ ...oneD, IFMDim: [1, 15], OFMDim: [1, 7], Stride: [1, 2], depthwise: 1 }), ctx), 92);
+  assert.equal(swgRtl.cycles!(rtlView({ ...oneD, IFMDim: [1, 15], OFMDim: [1, 7], Stride: [1, 2], depthwise: 1 }), ctx), 92);
   // parallel window, SIMD = C = 4: input words 8·8·1 + 2 = 66
-  assert.equal(swgKernel.cycles!(rtlView({ ...A, SIMD: 4, parallel_window: 1 }), ctx), 66);
+  assert.equal(swgRtl.cycles!(rtlView({ ...A, SIMD: 4, parallel_window: 1 }), ctx), 66);
 });
 
 test('SWG_hls resources by ram_style', () => {
@@ -118,7 +119,7 @@ test('SWG viability: hls needs square undilated 2D and no dynamic mode; rtl para
   assert.equal(swgHls.isViable!(view(swgAttributes, { ...A, ConvKernelDim: [3, 2], OFMDim: [6, 7] }), ctx), false);
   assert.equal(swgHls.isViable!(view(swgAttributes, { ...A, Dilation: [2, 2], OFMDim: [4, 4] }), ctx), false);
   assert.equal(swgHls.isViable!(view(swgAttributes, { ...A, dynamic_mode: 1 }), ctx), false);
-  assert.equal(swgRtl.isViable!(view(swgAttributes, { ...A, Dilation: [2, 2], OFMDim: [4, 4] }), ctx), true);
-  assert.equal(swgRtl.isViable!(view(swgAttributes, { ...A, parallel_window: 1 }), ctx), false);
-  assert.equal(swgRtl.isViable!(view(swgAttributes, { ...A, SIMD: 4, parallel_window: 1 }), ctx), true);
+  assert.equal(swgRtl.isViable!(rtlView({ ...A, Dilation: [2, 2], OFMDim: [4, 4] }), ctx), true);
+  assert.equal(swgRtl.isViable!(rtlView({ ...A, parallel_window: 1 }), ctx), false);
+  assert.equal(swgRtl.isViable!(rtlView({ ...A, SIMD: 4, parallel_window: 1 }), ctx), true);
 });

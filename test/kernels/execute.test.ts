@@ -72,7 +72,7 @@ test('MVAU after a CNV→FC transition reads [1,3,3,36] as one vector of MW = 32
 
 test('a model whose Flatten between an NHWC producer and an MVAU was removed runs through the executor', async () => {
   const { executeModel } = await import('../../src/exec/execute.js');
-  const { kernelResolver } = await import('../../src/exec/kernel-resolver.js');
+  
   const { harness } = await import('../transforms/optimization/support.js');
   const { makeNode, makeValueInfo, tensorToProto } = await import('../../src/index.js');
   const rand = seededRandom(5);
@@ -97,7 +97,7 @@ test('a model whose Flatten between an NHWC producer and an MVAU was removed run
     },
   } as ModelProto);
   const h = await harness();
-  const r = await executeModel(m, new Map([['x', f32([1, 3, 3, 36], x)]]), { resolvers: [await kernelResolver(h.reg, m)], fallback: 'none' });
+  const r = await executeModel(m, new Map([['x', f32([1, 3, 3, 36], x)]]), { resolvers: [await h.reg.hw.opResolver(m)], fallback: 'none' });
   const y = r.outputs.get('y')!;
   assert.deepEqual(y.dims, [1, MH]);
   assert.deepEqual([...tensorToNumbers(y)], reference(x, w, MW, MH));

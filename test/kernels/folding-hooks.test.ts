@@ -4,11 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  applyTransform, ElemType, getInt, loadModel, makeNode, makeTensor, makeValueInfo, Model, tensorToProto,
-  type AttributeProto, type ModelProto, type NodeProto,
-} from '../../src/index.js';
-import { foldingConfigOf, foldModel, hwEdges, kernelNodes, streamWidthsOf, targetCyclesFor } from '../../src/folding/index.js';
+import { ElemType, getInt, loadModel, makeNode, makeTensor, makeValueInfo, Model, tensorToProto, type AttributeProto, type ModelProto, type NodeProto } from '../../src/index.js';
+import { applyTransform } from '../../src/host.js';
+import { foldingConfigOf, foldModel, hwEdges, targetCyclesFor } from '../../src/rewrite.js';
 import { shared, skipNoShared } from '../helpers/paths.js';
 import { harness } from '../transforms/optimization/support.js';
 
@@ -77,7 +75,7 @@ for (const [platform, floor] of [['Pynq-Z1', 128], ['Ultra96', 64], ['U200', 1]]
       const h = await harness();
       const m = multiFcModel(128, 5);
       const target = targetCyclesFor(fps, 5);
-      const r = await foldModel(m, h.reg, { targetCycles: target });
+      const r = await foldModel(m, h.reg.hw, { targetCycles: target });
       assert.deepEqual(r.names, [0, 1, 2, 3, 4].map((i) => `MVAU_hls_${i}`));
       assert.deepEqual(r.skipped, []);
       assert.ok(r.maxCycles <= Math.max(floor, target), `achieved ${r.maxCycles} > max(${floor}, ${target})`);
@@ -107,7 +105,7 @@ async function cybsec(): Promise<Model> {
 test('foldModel on cybsec_PE_SIMD at 1e6 fps, 10 ns, mvau_wwidth_max 80: MVAU_hls_0 PE16/SIMD40 = 60 cycles', { skip: skipNoShared }, async () => {
   const h = await harness();
   const m = await cybsec();
-  const r = await foldModel(m, h.reg, { targetCycles: targetCyclesFor(1e6, 10), wwidthMax: 80 });
+  const r = await foldModel(m, h.reg.hw, { targetCycles: targetCyclesFor(1e6, 10), wwidthMax: 80 });
   assert.deepEqual(r.names, cybsecNames);
   // SIMD walk on 600: 40 (80 bits) still at 960 cycles, 50 would be 100 bits > 80: back to 40, then PE 16.
   assert.deepEqual([attrOf(m, 'MVAU_hls_0', 'PE'), attrOf(m, 'MVAU_hls_0', 'SIMD')], [16, 40]);
@@ -115,7 +113,7 @@ test('foldModel on cybsec_PE_SIMD at 1e6 fps, 10 ns, mvau_wwidth_max 80: MVAU_hl
   assert.deepEqual(r.cycles, [60, 64, 64, 64]);
   assert.equal(r.passes, 1);
   // The folding config lists PE before SIMD, as FINN writes it, although SIMD is walked first.
-  assert.deepEqual(Object.keys((await foldingConfigOf(m, h.reg)).MVAU_hls_0!).slice(0, 2), ['PE', 'SIMD']);
+  assert.deepEqual(Object.keys((await foldingConfigOf(m, h.reg.hw)).MVAU_hls_0!).slice(0, 2), ['PE', 'SIMD']);
 });
 
 /** Thresholding (16 ch, 10×10) → depthwise ConvolutionInputGenerator_rtl 3×3 → VVAU_hls 16 ch. */
@@ -158,7 +156,7 @@ test('foldModel: VVAU walks PE then SIMD over kh·kw, and the depthwise SWG take
   const h = await harness();
   // 2000 cycles: VVAU (16·9/P)·64 → PE 8 (1152); Thresholding 1600/PE → PE 1; the SWG follows with SIMD 8.
   const m = depthwiseModel();
-  const r = await foldModel(m, h.reg, { targetCycles: 2000 });
+  const r = await foldModel(m, h.reg.hw, { targetCycles: 2000 });
   assert.deepEqual(r.names, ['Thresholding_hls_0', 'ConvolutionInputGenerator_rtl_0', 'VVAU_hls_0']);
   assert.deepEqual([attrOf(m, 'VVAU_hls_0', 'PE'), attrOf(m, 'VVAU_hls_0', 'SIMD')], [8, 1]);
   assert.equal(attrOf(m, 'ConvolutionInputGenerator_rtl_0', 'SIMD'), 8);
@@ -166,7 +164,7 @@ test('foldModel: VVAU walks PE then SIMD over kh·kw, and the depthwise SWG take
   assert.deepEqual([r.cycles[0], r.cycles[2]], [1600, 1152]);
   // 500 cycles: PE 16 leaves 576, so SIMD walks the divisors of 9 → 3 (192 cycles); the SWG gets SIMD 16.
   const m2 = depthwiseModel();
-  const r2 = await foldModel(m2, h.reg, { targetCycles: 500, twoPassRelaxation: false });
+  const r2 = await foldModel(m2, h.reg.hw, { targetCycles: 500, twoPassRelaxation: false });
   assert.deepEqual([attrOf(m2, 'VVAU_hls_0', 'PE'), attrOf(m2, 'VVAU_hls_0', 'SIMD')], [16, 3]);
   assert.equal(attrOf(m2, 'ConvolutionInputGenerator_rtl_0', 'SIMD'), 16);
   assert.equal(attrOf(m2, 'Thresholding_hls_0', 'PE'), 4); // 1600/4 = 400 < 500
@@ -199,7 +197,7 @@ test('foldModel: Pool walks PE over its channels and its depthwise SWG follows w
     },
   ]);
   // Pool: (4·4/PE)·4 = 64/PE < 20 → PE 4 (16 cycles).
-  const r = await foldModel(m, h.reg, { targetCycles: 20, twoPassRelaxation: false });
+  const r = await foldModel(m, h.reg.hw, { targetCycles: 20, twoPassRelaxation: false });
   assert.deepEqual([attrOf(m, 'Pool_hls_0', 'PE'), attrOf(m, 'ConvolutionInputGenerator_rtl_0', 'SIMD')], [4, 4]);
   assert.equal(r.cycles[1], 16);
 });
@@ -207,11 +205,11 @@ test('foldModel: Pool walks PE over its channels and its depthwise SWG follows w
 test('stream widths of the depthwise chain from the folded shape (PE/SIMD × bits)', async () => {
   const h = await harness();
   const m = depthwiseModel();
-  await foldModel(m, h.reg, { targetCycles: 500, twoPassRelaxation: false });
-  const { nodes } = await kernelNodes(m, h.reg);
+  await foldModel(m, h.reg.hw, { targetCycles: 500, twoPassRelaxation: false });
+  const { nodes } = await h.reg.hw.nodes(m);
   // Thresholding PE 4: in 4·8, out 4·4; SWG SIMD 16: 16·4 in, and since the VVAU's SIMD 3 > 1 the rtl SWG
   // gets parallel_window=1 (FINN's SetFolding): a whole 3×3 window out, 16·4·9; VVAU SIMD 3 × PE 16 × 4 in, 16·32 out.
-  assert.deepEqual(nodes.map((kn) => streamWidthsOf(kn)), [
+  assert.deepEqual(nodes.map((kn) => kn.streamWidths()), [
     { inputs: [32], outputs: [16] },
     { inputs: [64], outputs: [576] },
     { inputs: [192], outputs: [512] },
@@ -231,7 +229,7 @@ test('InsertDWC on cybsec_PE_SIMD: converters exactly where adjacent MVAUs\' wid
     n.proto.attribute = n.proto.attribute!.filter((a) => a.name !== 'PE' && a.name !== 'SIMD');
     n.proto.attribute.push(int('PE', folding[i]![0]!), int('SIMD', folding[i]![1]!));
   }
-  const widths = (await hwEdges(m, h.reg)).map((e) => [e.producer.name, e.outWidth, e.consumer.name, e.inWidth]);
+  const widths = (await hwEdges(m, h.reg.hw)).map((e) => [e.producer.name, e.outWidth, e.consumer.name, e.inWidth]);
   assert.deepEqual(widths, [['MVAU_hls_0', 8, 'MVAU_hls_1', 8], ['MVAU_hls_1', 4, 'MVAU_hls_2', 16], ['MVAU_hls_2', 2, 'MVAU_hls_3', 2]]);
   assert.equal((await applyTransform(h.reg, 'InsertDWC', m)).changed, true);
   const nodes = m.graph.nodeList();
@@ -239,7 +237,7 @@ test('InsertDWC on cybsec_PE_SIMD: converters exactly where adjacent MVAUs\' wid
   const dwc = nodes[2]!;
   assert.deepEqual([getInt(dwc, 'inWidth'), getInt(dwc, 'outWidth')], [4, 16]);
   // The converter is a kernel node too: its declared widths close the gap on both sides.
-  const after = (await hwEdges(m, h.reg)).map((e) => [e.producer.name, e.outWidth, e.consumer.name, e.inWidth]);
+  const after = (await hwEdges(m, h.reg.hw)).map((e) => [e.producer.name, e.outWidth, e.consumer.name, e.inWidth]);
   assert.deepEqual(after, [
     ['MVAU_hls_0', 8, 'MVAU_hls_1', 8], ['MVAU_hls_1', 4, 'StreamingDataWidthConverter_0', 4],
     ['StreamingDataWidthConverter_0', 16, 'MVAU_hls_2', 16], ['MVAU_hls_2', 2, 'MVAU_hls_3', 2],
@@ -252,10 +250,10 @@ test('InsertDWC on cybsec_PE_SIMD: converters exactly where adjacent MVAUs\' wid
   assert.deepEqual(withFifos.map((n) => n.opType), [
     'MVAU_hls', 'StreamingFIFO', 'MVAU_hls', 'StreamingFIFO', 'StreamingDataWidthConverter', 'StreamingFIFO', 'MVAU_hls', 'StreamingFIFO', 'MVAU_hls',
   ]);
-  const fifoEdges = (await hwEdges(m, h.reg)).filter((e) => e.consumer.node.opType === 'StreamingFIFO' || e.producer.node.opType === 'StreamingFIFO');
+  const fifoEdges = (await hwEdges(m, h.reg.hw)).filter((e) => e.consumer.node.opType === 'StreamingFIFO' || e.producer.node.opType === 'StreamingFIFO');
   assert.equal(fifoEdges.length, 8);
   for (const e of fifoEdges) assert.equal(e.outWidth, e.inWidth, `${e.producer.name} → ${e.consumer.name}`);
-  const fifoWidths = (await kernelNodes(m, h.reg)).nodes.filter((kn) => kn.node.opType === 'StreamingFIFO').map((kn) => streamWidthsOf(kn)!.inputs[0]);
+  const fifoWidths = (await h.reg.hw.nodes(m)).nodes.filter((kn) => kn.node.opType === 'StreamingFIFO').map((kn) => kn.streamWidths()!.inputs[0]);
   assert.deepEqual(fifoWidths, [8, 4, 16, 2]);
 });
 
@@ -292,8 +290,8 @@ test('stream widths of the other kernels from their folded shapes', async () => 
       out: { dt: 'UINT8', shape: [1, 1] },
     },
   ]);
-  const { nodes } = await kernelNodes(m, h.reg);
-  assert.deepEqual(nodes.map((kn) => [kn.name, streamWidthsOf(kn)]), [
+  const { nodes } = await h.reg.hw.nodes(m);
+  assert.deepEqual(nodes.map((kn) => [kn.name, kn.streamWidths()]), [
     ['FMPadding_rtl_0', { inputs: [8], outputs: [8] }], // SIMD 2 × 4 bits
     ['StreamingMaxPool_hls_0', { inputs: [32], outputs: [32] }], // 2D: all 8 channels × 4 bits
     ['GlobalAccPool_hls_0', { inputs: [16], outputs: [32] }], // PE 4 × 4 bits in; sum of 9 UINT4 ≤ 135 → UINT8
@@ -302,7 +300,7 @@ test('stream widths of the other kernels from their folded shapes', async () => 
   // SetFolding leaves StreamingMaxPool's PE alone (FINN does not fold it; 2D: int(36·1.25) = 45 cycles) and
   // walks the others. 20 cycles is out of reach (FMPadding bottoms out at 288/8 = 36), so the second pass
   // balances to 45: FMPadding SIMD 8 (36), GlobalAccPool 80/PE → PE 2 (40), LabelSelect 8/PE → PE 1.
-  const r = await foldModel(m, h.reg, { targetCycles: 20 });
+  const r = await foldModel(m, h.reg.hw, { targetCycles: 20 });
   assert.equal(r.passes, 2);
   assert.deepEqual(r.relaxedFrom, { node: 'StreamingMaxPool_hls_0', cycles: 45 });
   assert.equal(attrOf(m, 'StreamingMaxPool_hls_0', 'PE'), 2);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ElemType, makeTensor } from '../../src/index.js';
-import { bram18Count, divisors, dspFamilyOf, networkPerformance, resolveTarget } from '../../src/estimate/index.js';
+import { networkPerformance } from '../../src/estimate/performance.js';
+import { bram18Count, divisors, dspFamilyOf, resolveTarget } from '../../src/kernel.js';
 import mvauKernel from '../../kernels/MVAU/kernel.js';
 import mvauHls from '../../kernels/MVAU/hls.js';
 import mvauRtl from '../../kernels/MVAU/rtl.js';

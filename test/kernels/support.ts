@@ -1,7 +1,7 @@
 /** Builds KernelNodeViews by hand for formula tests, with attributes parsed by the kernel's schema. */
 import type { z } from 'zod';
 import type { FpgaTarget, KernelNodeView, TensorValue } from '../../src/index.js';
-import { resolveTarget } from '../../src/estimate/index.js';
+import { resolveTarget } from '../../src/kernel.js';
 
 export const PYNQ: FpgaTarget = resolveTarget({ board: 'Pynq-Z1' });
 export const VCK190: FpgaTarget = resolveTarget({ board: 'VCK190' });

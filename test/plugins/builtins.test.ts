@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Model, openRegistry, applyTransform } from '../../src/index.js';
+import { Model } from '../../src/index.js';
+import { openRegistry, applyTransform } from '../../src/host.js';
 import type { ModelProto, NodeProto } from '../../src/onnx/proto-types.js';
 import { makeValueInfo } from '../../src/ir/shape.js';
 import { assertGraphValid } from '../../src/ir/verify.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openRegistry, applyTransform, enableLifecycle, EventBus } from '../../src/index.js';
+import { openRegistry, applyTransform, enableLifecycle, EventBus } from '../../src/host.js';
 import { checkPlugins } from '../../src/plugins/check.js';
 import { shared, skipNoShared } from '../helpers/paths.js';
 import { tempProject, transformSrc } from './helpers.js';

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { openRegistry, applyTransform, enableLifecycle, closeRegistry, EventBus, defineTransform } from '../../src/index.js';
+import { defineTransform } from '../../src/index.js';
+import { openRegistry, applyTransform, enableLifecycle, closeRegistry, EventBus } from '../../src/host.js';
 import { runCli } from '../helpers/cli.js';
 import { tempProject, transformSrc } from './helpers.js';
 

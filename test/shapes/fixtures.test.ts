@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { loadModel, normalizeDomain } from '../../src/index.js';
 import { shapesCompatible } from '../../src/ir/shape.js';
 import { assertGraphValid } from '../../src/ir/verify.js';
-import { inferShapes } from '../../src/shapes/index.js';
+import { inferShapes } from '../../src/rewrite.js';
 import { shared, skipNoShared } from '../helpers/paths.js';
 
 const MODELS = skipNoShared ? [] : [

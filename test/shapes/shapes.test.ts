@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Graph } from '../../src/ir/graph.js';
 import { makeValueInfo, type Dim } from '../../src/ir/shape.js';
 import type { GraphProto, NodeProto } from '../../src/onnx/proto-types.js';
-import { builtinShapeOps, inferShapes, type ShapeResolver } from '../../src/shapes/index.js';
+import { builtinShapeOps } from '../../src/shapes/index.js';
+import { inferShapes, type ShapeResolver } from '../../src/rewrite.js';
 import { ElemType } from '../../src/tensor/element-type.js';
 import { makeTensor, tensorToProto } from '../../src/tensor/tensor-value.js';
 

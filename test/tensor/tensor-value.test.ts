@@ -144,7 +144,6 @@ describe('raw_data views', () => {
     const f = new Float32Array(file.buffer, 4, n);
     f[0] = 1.5;
     f[n - 1] = -7;
-    const start = performance.now();
     const aligned = tensorFromProto({ dims: [n], data_type: T.FLOAT, raw_data: file.subarray(4) });
     assert.equal((aligned.data as Float32Array).buffer, file.buffer);
     const misaligned = tensorFromProto({ dims: [n / 2, 2], data_type: T.FLOAT, raw_data: new Uint8Array(file.buffer, 4, 4 * n).subarray(0) });
@@ -156,8 +155,8 @@ describe('raw_data views', () => {
     assert.notEqual(data.buffer, file2.buffer);
     assert.equal(data[0], 1.5);
     assert.equal(data[n - 1], -7);
-    // generous bound: a per-element loop over 64 MB would still pass, but not a per-element DataView + object path
-    assert.ok(performance.now() - start < 5000);
+    // The copy is one allocation of the tensor's own size (speed is measured in bench/, not here).
+    assert.equal(data.buffer.byteLength, 4 * n);
     // encoding a FLOAT tensor to raw_data is a view too
     assert.equal(tensorToProto(aligned).raw_data!.buffer, file.buffer);
   });

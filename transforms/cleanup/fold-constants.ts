@@ -3,10 +3,10 @@ import {
   classifyNodeDomain, defineTransform, describeNode, errorMessage, makeValueInfo, tensorFromProto, Model, normalizeNodeDomain, numElements, tensorToProto,
   int64ToNumber, ElemType, makeTensor, type Graph, type Node, type TensorValue,
 } from '../../src/index.js';
-import { executeModel } from '../../src/exec/execute.js';
-import { nativeOpForNode } from '../../src/exec/registry.js';
-import { evaluationOrder } from '../../src/shapes/index.js';
-import { hasSubgraphs } from '../../src/ir/subgraphs.js';
+import { executeModel } from '../../src/index.js';
+import { nativeOpForNode } from '../../src/rewrite.js';
+import { evaluationOrder } from '../../src/rewrite.js';
+import { hasSubgraphs } from '../../src/rewrite.js';
 
 /** QONNX's cleanup keeps quantizers of weights: later transforms read bit widths and scales off them. */
 const DEFAULT_EXCLUDED = ['Quant', 'IntQuant', 'BipolarQuant', 'Trunc', 'FloatQuant', 'QuantizeLinear', 'DequantizeLinear'];

@@ -1,21 +1,21 @@
 import { defineTransform, normalizeDomain } from '../../src/index.js';
-import { SHAPE_RESOLVERS_SERVICE, inferShapes, resolverList, type ShapeResolver } from '../../src/shapes/index.js';
+import { inferShapes } from '../../src/rewrite.js';
 
 /**
  * FINN/QONNX InferShapes: value_info (shape and element type) for every tensor a node produces, from the
- * per-op rules in src/shapes (standard ONNX, QONNX ops, and resolvers kernel plugins register under the
- * `brainsmith.shapeResolvers` service). Ops no rule knows keep their declarations; the pass goes on.
+ * per-op rules in src/shapes (standard ONNX, QONNX ops) and, for hardware nodes, their kernel plugins'
+ * `inferShapes`. Ops no rule knows keep their declarations; the pass goes on.
  */
 export default defineTransform({
   name: 'InferShapes',
   stage: 'cleanup',
   description: 'Infer shapes and element types of all intermediate tensors (ONNX, QONNX and registered custom ops)',
-  apply(model, ctx) {
+  async apply(model, ctx) {
     const opsets = new Map<string, number>();
     for (const [domain, version] of model.opsets) opsets.set(normalizeDomain(domain), version);
     const r = inferShapes(model.graph, {
       opsets,
-      resolvers: resolverList<ShapeResolver>(ctx.services, SHAPE_RESOLVERS_SERVICE),
+      resolvers: [await ctx.hw.shapeResolver(model)],
       debug: (fields, message) => ctx.log.debug(fields, message),
     });
     if (r.unknownOps.length) ctx.log.debug({ ops: r.unknownOps }, 'op types without a shape rule');

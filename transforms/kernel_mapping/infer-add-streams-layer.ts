@@ -1,5 +1,5 @@
 import { defineTransform, smallestDataType } from '../../src/index.js';
-import { channelsLast, datatypeOf, freshName, hwNode, isOnnxOp, staticShape } from './_lib/hw-node.js';
+import { channelsLast, datatypeOf, freshName, hwNode, isOnnxOp, staticShape } from '../../src/rewrite.js';
 
 /**
  * Add of two dynamic integer streams of the same static shape → AddStreams (FINN's InferAddStreamsLayer). The

@@ -1,5 +1,5 @@
 import { defineTransform } from '../../src/index.js';
-import { isQonnxOp } from './_lib/hw-node.js';
+import { isQonnxOp } from '../../src/rewrite.js';
 import { toMvau } from './_lib/mvau.js';
 
 /**

@@ -1,5 +1,5 @@
 import { defineTransform, smallestDataType, type Graph, type Node } from '../../src/index.js';
-import { allIntegers, channelsLast, constOf, datatypeOf, freshName, hwNode, isOnnxOp, setFloatInit, staticShape } from './_lib/hw-node.js';
+import { allIntegers, channelsLast, constOf, datatypeOf, freshName, hwNode, isOnnxOp, setFloatInit, staticShape } from '../../src/rewrite.js';
 import { isKernelNode } from './_lib/partition.js';
 import { annotatedChannelsFirst, channelsLastShape, wrapChannelsLast, wrappableRank } from './_lib/nchw.js';
 

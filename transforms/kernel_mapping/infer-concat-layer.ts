@@ -1,5 +1,5 @@
 import { defineTransform, getInt } from '../../src/index.js';
-import { channelsLast, datatypeOf, freshName, hwNode, isOnnxOp, staticShape } from './_lib/hw-node.js';
+import { channelsLast, datatypeOf, freshName, hwNode, isOnnxOp, staticShape } from '../../src/rewrite.js';
 
 /**
  * Concat on the last axis of two or more dynamic streams of one integer datatype, equal in every other axis

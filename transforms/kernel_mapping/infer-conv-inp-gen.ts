@@ -1,5 +1,5 @@
 import { defineTransform, getInt, getInts } from '../../src/index.js';
-import { datatypeOf, freshName, hwNode, isQonnxOp, staticShape } from './_lib/hw-node.js';
+import { datatypeOf, freshName, hwNode, isQonnxOp, staticShape } from '../../src/rewrite.js';
 import { outDim } from './_lib/window.js';
 
 /**

@@ -1,5 +1,5 @@
 import { ElemType, defineTransform } from '../../src/index.js';
-import { channelsLast, datatypeOf, freshName, hwNode, staticShape } from './_lib/hw-node.js';
+import { channelsLast, datatypeOf, freshName, hwNode, staticShape } from '../../src/rewrite.js';
 
 /**
  * Fan-out: a node output of integer type read more than once gets a DuplicateStreams node with one output per

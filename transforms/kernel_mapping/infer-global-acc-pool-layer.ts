@@ -1,5 +1,5 @@
 import { defineTransform, ElemType, makeNode, smallestDataType } from '../../src/index.js';
-import { datatypeOf, freshName, hwNode, isOnnxOp, setFloatInit, staticShape } from './_lib/hw-node.js';
+import { datatypeOf, freshName, hwNode, isOnnxOp, setFloatInit, staticShape } from '../../src/rewrite.js';
 
 /**
  * GlobalAveragePool of a 4-D integer tensor → GlobalAccPool (the per-channel sum, in channels-last order) and a

@@ -1,5 +1,5 @@
 import { defineTransform, smallestDataType } from '../../src/index.js';
-import { constOf, datatypeOf, freshName, hwNode, isOnnxOp, staticShape } from './_lib/hw-node.js';
+import { constOf, datatypeOf, freshName, hwNode, isOnnxOp, staticShape } from '../../src/rewrite.js';
 import { getInt } from '../../src/index.js';
 
 /**

@@ -1,5 +1,5 @@
 import { defineTransform, getInt, smallestDataTypeFor, type DataType } from '../../src/index.js';
-import { allIntegers, constOf, datatypeOf, freshName, hwNode, isOnnxOp, staticShape, type Const } from './_lib/hw-node.js';
+import { allIntegers, constOf, datatypeOf, freshName, hwNode, isOnnxOp, staticShape, type Const } from '../../src/rewrite.js';
 
 /**
  * The embedding table's datatype: its annotation when that is an integer type; for an unannotated (FLOAT32)

@@ -1,6 +1,6 @@
 import { defineTransform, getInt } from '../../src/index.js';
 import { z } from 'zod';
-import { freshName, hwNode } from './_lib/hw-node.js';
+import { freshName, hwNode } from '../../src/rewrite.js';
 import { im2col, maxPoolWindow, outDim } from './_lib/window.js';
 
 const options = z.strictObject({

@@ -1,5 +1,5 @@
 import { defineTransform } from '../../src/index.js';
-import { isOnnxOp } from './_lib/hw-node.js';
+import { isOnnxOp } from '../../src/rewrite.js';
 import { toMvau } from './_lib/mvau.js';
 
 /**

@@ -1,5 +1,5 @@
 import { defineTransform, smallestDataType, type Graph, type Node } from '../../src/index.js';
-import { channelsLast, datatypeOf, freshName, hwNode, isOnnxOp, staticShape } from './_lib/hw-node.js';
+import { channelsLast, datatypeOf, freshName, hwNode, isOnnxOp, staticShape } from '../../src/rewrite.js';
 
 /** The Abs that is the only reader of the Sub's result (then the pair becomes one AbsDiff), if any. */
 function absAfter(graph: Graph, tensor: string): Node | undefined {

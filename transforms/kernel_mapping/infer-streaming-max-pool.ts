@@ -1,5 +1,5 @@
 import { defineTransform, getInt } from '../../src/index.js';
-import { freshName, hwNode } from './_lib/hw-node.js';
+import { freshName, hwNode } from '../../src/rewrite.js';
 import { maxPoolWindow } from './_lib/window.js';
 
 /** MaxPoolNHWC with kernel = stride and no padding, on integer input → StreamingMaxPool (FINN's InferStreamingMaxPool). */

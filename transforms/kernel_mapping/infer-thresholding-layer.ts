@@ -1,6 +1,6 @@
 import { defineTransform, getString } from '../../src/index.js';
 import { activationOf } from './_lib/activation.js';
-import { channelsLast, datatypeOf, freshName, hwNode, isQonnxOp, setFloatInit, staticShape, thresholdDatatype, thresholdRows } from './_lib/hw-node.js';
+import { channelsLast, datatypeOf, freshName, hwNode, isQonnxOp, setFloatInit, staticShape, thresholdDatatype, thresholdRows } from '../../src/rewrite.js';
 import { channelsLastShape, wrapChannelsLast, wrappableRank } from './_lib/nchw.js';
 import { z } from 'zod';
 

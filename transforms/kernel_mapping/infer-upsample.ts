@@ -1,6 +1,6 @@
 import { defineTransform } from '../../src/index.js';
-import { readNearestResize } from '../topology/_lib/resize.js';
-import { datatypeOf, freshName, hwNode, staticShape } from './_lib/hw-node.js';
+import { readNearestResize } from '../../src/rewrite.js';
+import { datatypeOf, freshName, hwNode, staticShape } from '../../src/rewrite.js';
 
 /**
  * Nearest-neighbour Resize/Upsample of an integer NHWC tensor by an integer factor (exact pixel replication)

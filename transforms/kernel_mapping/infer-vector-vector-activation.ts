@@ -1,5 +1,5 @@
 import { BrainsmithError, classifyNodeDomain, defineTransform, getInt, type Graph, type Node } from '../../src/index.js';
-import { constOf, datatypeOf, freshName, hwNode, isOnnxOp, isQonnxOp, setFloatInit, staticShape, type Const } from './_lib/hw-node.js';
+import { constOf, datatypeOf, freshName, hwNode, isOnnxOp, isQonnxOp, setFloatInit, staticShape, type Const } from '../../src/rewrite.js';
 import { fusibleActivation, replaceFused } from './_lib/mvau.js';
 import { depthwiseKernelOf } from './_lib/sparsity.js';
 

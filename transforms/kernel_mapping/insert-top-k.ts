@@ -1,6 +1,6 @@
 import { defineTransform, ElemType, makeNode, makeTensor, makeValueInfo, tensorToProto } from '../../src/index.js';
 import { z } from 'zod';
-import { attributesOf, staticShape } from './_lib/hw-node.js';
+import { attributesOf, staticShape } from '../../src/rewrite.js';
 
 const options = z.strictObject({ k: z.number().int().min(1).default(1) });
 

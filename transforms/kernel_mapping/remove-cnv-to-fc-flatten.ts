@@ -1,5 +1,5 @@
 import { defineTransform, getInts, FINN_HW_DOMAIN, normalizeNodeDomain, type Node } from '../../src/index.js';
-import { constOf, isOnnxOp, setFloatInit, staticShape } from './_lib/hw-node.js';
+import { constOf, isOnnxOp, setFloatInit, staticShape } from '../../src/rewrite.js';
 
 const isKernel = (n: Node | undefined): boolean => n !== undefined && normalizeNodeDomain(n).startsWith(FINN_HW_DOMAIN);
 

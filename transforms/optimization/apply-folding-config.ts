@@ -1,5 +1,5 @@
 import { defineTransform, z } from '../../src/index.js';
-import { applyFoldingConfig, readFoldingConfig, registryService } from '../../src/folding/index.js';
+import { applyFoldingConfig, readFoldingConfig } from '../../src/rewrite.js';
 
 const options = z.object({
   /** A FINN folding config: `Defaults` plus per-node attributes keyed by node name. */
@@ -19,7 +19,7 @@ export default defineTransform({
     const file = (ctx.options as z.infer<typeof options>).path;
     if (!file) return false;
     const config = readFoldingConfig(file);
-    const r = await applyFoldingConfig(model, config, registryService(ctx.services, 'ApplyFoldingConfig'));
+    const r = await applyFoldingConfig(model, config, ctx.hw);
     for (const name of r.unmatched) ctx.log.warn(`folding config ${file}: entry '${name}' matches no node of the model`);
     if (r.unconfigured.length) ctx.log.debug(`folding config ${file} has no entry for: ${r.unconfigured.join(', ')}`);
     ctx.log.info(`folding config ${file}: applied to ${r.applied.length} node${r.applied.length === 1 ? '' : 's'}`);

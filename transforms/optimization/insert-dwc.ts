@@ -1,5 +1,5 @@
 import { defineTransform, makeNode, z, type AttributeProto } from '../../src/index.js';
-import { hwEdges, insertIntoEdge, registryService, uniqueNodeName } from '../../src/folding/index.js';
+import { hwEdges, insertIntoEdge, uniqueNodeName } from '../../src/rewrite.js';
 
 const HW_DOMAIN = 'finn.custom_op.fpgadataflow';
 const DWC = 'StreamingDataWidthConverter';
@@ -19,7 +19,7 @@ export default defineTransform({
   description: 'Insert data width converters where producer and consumer stream widths differ',
   options: z.object({}),
   async apply(model, ctx) {
-    const edges = await hwEdges(model, registryService(ctx.services, 'InsertDWC'));
+    const edges = await hwEdges(model, ctx.hw);
     const unknown: string[] = [];
     let changed = false;
     for (const e of edges) {

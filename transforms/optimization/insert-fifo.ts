@@ -1,6 +1,6 @@
 import { defineTransform, makeNode, z, type AttributeProto } from '../../src/index.js';
-import { parseDataType } from '../../src/datatype/index.js';
-import { foldedShape, hwEdges, insertIntoEdge, registryService, uniqueNodeName } from '../../src/folding/index.js';
+import { parseDataType } from '../../src/index.js';
+import { foldedShape, hwEdges, insertIntoEdge, uniqueNodeName } from '../../src/rewrite.js';
 
 const HW_DOMAIN = 'finn.custom_op.fpgadataflow';
 const FIFO = 'StreamingFIFO';
@@ -34,7 +34,7 @@ export default defineTransform({
   options,
   async apply(model, ctx) {
     const o = ctx.options as z.infer<typeof options>;
-    const edges = await hwEdges(model, registryService(ctx.services, 'InsertFIFO'));
+    const edges = await hwEdges(model, ctx.hw);
     let changed = false;
     for (const e of edges) {
       if (e.producer.node.opType.startsWith(FIFO) || e.consumer.node.opType.startsWith(FIFO)) continue;

@@ -1,6 +1,6 @@
 import { defineTransform, makeTensor, parseDataType, tensorToNumbers, ElemType, type TensorValue } from '../../src/index.js';
-import { hwNodeKind } from '../../src/estimate/hw-nodes.js';
-import { accumulatorRange, accumulatorTypeFor, kernelNodes, registryService, roundToBytes, valueRange, writeAttribute, type Range } from '../../src/folding/index.js';
+import { hwNodeKind } from '../../src/kernel.js';
+import { accumulatorRange, accumulatorTypeFor, roundToBytes, valueRange, writeAttribute, type Range } from '../../src/rewrite.js';
 
 function filled(like: TensorValue, v: number): TensorValue {
   const n = like.dims.reduce((a, b) => a * b, 1);
@@ -20,7 +20,7 @@ export default defineTransform({
   description: 'Set accDataType of MVAU/VVAU-like kernels from the worst-case accumulator range of the actual weights',
   async apply(model, ctx) {
     const g = model.graph;
-    const { nodes } = await kernelNodes(model, registryService(ctx.services, 'MinimizeAccumulatorWidth'), { skipUnknown: true });
+    const { nodes } = await ctx.hw.nodes(model, { skipUnknown: true });
     let changed = false;
     for (const kn of nodes) {
       const a = kn.view.attrs;

@@ -1,5 +1,5 @@
 import { defineTransform, parseDataType, tensorToNumbers } from '../../src/index.js';
-import { kernelNodes, registryService, valueRange, weightTypeFor, writeAttribute } from '../../src/folding/index.js';
+import { valueRange, weightTypeFor, writeAttribute } from '../../src/rewrite.js';
 
 /**
  * FINN's MinimizeWeightBitWidth: a kernel node with a `weightDataType` attribute and constant weights
@@ -11,7 +11,7 @@ export default defineTransform({
   stage: 'optimization',
   description: 'Set weightDataType of MVAU/VVAU-like kernels to the smallest type holding the actual weights',
   async apply(model, ctx) {
-    const { nodes } = await kernelNodes(model, registryService(ctx.services, 'MinimizeWeightBitWidth'), { skipUnknown: true });
+    const { nodes } = await ctx.hw.nodes(model, { skipUnknown: true });
     let changed = false;
     for (const kn of nodes) {
       const cur = kn.view.attrs.weightDataType;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineTransform, z } from '../../src/index.js';
-import { resolveTarget } from '../../src/estimate/boards.js';
-import { DEFAULT_WWIDTH_MAX, foldModel, foldingConfigOf, formatFoldingConfig, registryService, targetCyclesFor } from '../../src/folding/index.js';
+import { resolveTarget } from '../../src/kernel.js';
+import { DEFAULT_WWIDTH_MAX, foldModel, foldingConfigOf, formatFoldingConfig, targetCyclesFor } from '../../src/rewrite.js';
 
 const options = z.object({
   target_fps: z.number().positive().optional(),
@@ -42,10 +42,10 @@ export default defineTransform({
       ctx.log.debug('SetFolding skipped: no target_fps or target_cycles');
       return false;
     }
-    const reg = registryService(ctx.services, 'SetFolding');
+    const hw = ctx.hw;
     const targetCycles = o.target_cycles ?? targetCyclesFor(o.target_fps!, o.clock_ns);
     const target = o.board || o.part ? resolveTarget({ board: o.board, part: o.part }) : undefined;
-    const r = await foldModel(model, reg, { targetCycles, wwidthMax: o.mvau_wwidth_max, twoPassRelaxation: o.two_pass_relaxation, followerCycles: o.follower_cycles, target });
+    const r = await foldModel(model, hw, { targetCycles, wwidthMax: o.mvau_wwidth_max, twoPassRelaxation: o.two_pass_relaxation, followerCycles: o.follower_cycles, target });
     if (r.relaxedFrom) {
       ctx.log.warn(`SetFolding: node ${r.relaxedFrom.node} is the bottleneck with ${r.relaxedFrom.cycles} cycles (target ${targetCycles}); second pass balanced the pipeline to it`);
     }
@@ -53,7 +53,7 @@ export default defineTransform({
     ctx.log.info(`SetFolding: target ${targetCycles} cycles/frame, achieved ${r.maxCycles} (bottleneck ${r.bottleneck})`);
     if (o.output) {
       await ctx.fs.mkdir(path.dirname(o.output));
-      await ctx.fs.writeFile(o.output, formatFoldingConfig(await foldingConfigOf(model, reg)));
+      await ctx.fs.writeFile(o.output, formatFoldingConfig(await foldingConfigOf(model, hw)));
     }
     return r.changed;
   },

@@ -73,9 +73,8 @@ export const execCommand = defineCommand<ExecArgs>({
     const resolvers = [];
     if (model.graph.nodeList().some((n) => classifyNodeDomain(n) === 'finn-hw')) {
       const { openCliRegistry } = await import('./plugin-cli.js');
-      const { kernelResolver } = await import('../../exec/kernel-resolver.js');
       const reg = await openCliRegistry(ctx.log, { strict: args.strictPlugins });
-      resolvers.push(await kernelResolver(reg, model));
+      resolvers.push(await reg.hw.opResolver(model));
     }
     const t0 = performance.now();
     const result = await executeBatched(model, bound, { fallback: args.fallback as 'onnxruntime' | 'none', resolvers });

@@ -5,7 +5,7 @@ import { makeValueInfo } from '../../../src/ir/shape.js';
 import type { ModelProto } from '../../../src/onnx/proto-types.js';
 import { ElemType } from '../../../src/tensor/element-type.js';
 import { makeTensor, tensorFromProto, tensorToProto } from '../../../src/tensor/tensor-value.js';
-import { applyTransform } from '../../../src/index.js';
+import { applyTransform } from '../../../src/host.js';
 import { QONNX, applyAndCheck, builtins, floatInit, node, outputsInOrder } from './support.js';
 
 test('NormalizeDomains moves legacy domains to qonnx.custom_op.general and fixes opset_import', async () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTransform, getInts, loadModel } from '../../../src/index.js';
+import { getInts, loadModel } from '../../../src/index.js';
+import { applyTransform } from '../../../src/host.js';
 import { shared, skipNoShared } from '../../helpers/paths.js';
 import { makeValueInfo } from '../../../src/ir/shape.js';
 import { tensorFromProto, tensorToNumbers } from '../../../src/tensor/tensor-value.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTransform } from '../../../src/index.js';
+import { applyTransform } from '../../../src/host.js';
 import { F, applyAndCheck, builtins, floatInit, int64Init, makeModel, node, opTypes } from './support.js';
 import { makeValueInfo } from '../../../src/ir/shape.js';
 

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTransform } from '../../../src/index.js';
-import { DATATYPE_RESOLVERS_SERVICE, SHAPE_RESOLVERS_SERVICE, resolverList, type ShapeResolver } from '../../../src/shapes/index.js';
-import type { DatatypeResolver } from '../../../src/datatype-inference/index.js';
+import { applyTransform } from '../../../src/host.js';
 import { DataTypes } from '../../../src/datatype/registry.js';
 import { F, QONNX, applyAndCheck, builtins, floatInit, int64Init, makeModel, node } from './support.js';
 
@@ -24,24 +22,6 @@ test('InferShapes writes value_info for every intermediate tensor, outputs uncha
   assert.deepEqual(m.graph.getShape('h'), [1, 3]);
   assert.deepEqual(m.graph.getShape('y'), [1, 3]);
   assert.equal(m.graph.getElemType('h'), F);
-});
-
-test('InferShapes uses resolvers registered as a service (how kernel plugins add hardware ops)', async () => {
-  const m = makeModel({
-    nodes: [node('Scale2', ['x'], ['s'], { domain: 'acme.hw' }), node('Relu', ['s'], ['y'])],
-    inputs: [['x', [3, 4]]],
-    outputs: [['y', undefined]],
-  });
-  const reg = await builtins();
-  const rule: ShapeResolver = (n, domain) => (domain === 'acme.hw' && n.opType === 'Scale2' ? (ctx) => [{ shape: ctx.shape(0), elemType: F }] : undefined);
-  const list = resolverList<ShapeResolver>(reg.services, SHAPE_RESOLVERS_SERVICE);
-  list.push(rule);
-  try {
-    assert.equal((await applyTransform(reg, 'InferShapes', m)).changed, true);
-    assert.deepEqual(m.graph.getShape('y'), [3, 4]);
-  } finally {
-    list.splice(list.indexOf(rule), 1);
-  }
 });
 
 function quantModel(scale: number, bits: number, signed: number) {
@@ -112,7 +92,7 @@ test('InferDataTypes: MultiThreshold uses out_dtype, or the value set out_scaleÂ
   assert.equal(c.graph.getDatatypeName('y'), 'FLOAT32');
 });
 
-test('InferDataTypes leaves unknown custom ops alone unless a resolver knows them', async () => {
+test('InferDataTypes leaves unknown custom ops alone', async () => {
   const m = makeModel({
     nodes: [node('Mystery', ['x'], ['h'], { domain: 'acme.hw' }), node('Reshape', ['h', 'shape'], ['y'])],
     inputs: [['x', [2, 2]]],
@@ -124,15 +104,6 @@ test('InferDataTypes leaves unknown custom ops alone unless a resolver knows the
   await applyTransform(reg, 'InferDataTypes', m);
   assert.equal(m.graph.getDatatypeName('h'), 'INT3');
   assert.equal(m.graph.getDatatypeName('y'), 'INT3');
-  const rule: DatatypeResolver = (n, d) => (d === 'acme.hw' && n.opType === 'Mystery' ? () => [DataTypes.UINT(6)] : undefined);
-  const list = resolverList<DatatypeResolver>(reg.services, DATATYPE_RESOLVERS_SERVICE);
-  list.push(rule);
-  try {
-    await applyTransform(reg, 'InferDataTypes', m);
-    assert.equal(m.graph.getDatatypeName('y'), 'UINT6');
-  } finally {
-    list.splice(list.indexOf(rule), 1);
-  }
 });
 
 test('InferDataTypes: BipolarQuant with scale 1 is BIPOLAR, Trunc to 3 unsigned bits is UINT3, MaxPool passes types through', async () => {

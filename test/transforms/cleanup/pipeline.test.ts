@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { applyTransform, loadModel, type Model } from '../../../src/index.js';
+import { loadModel, type Model } from '../../../src/index.js';
+import { applyTransform } from '../../../src/host.js';
 import { assertGraphValid } from '../../../src/ir/verify.js';
 import { shared, skipNoShared } from '../../helpers/paths.js';
 import { assertSameTensors, builtins, outputsInOrder, seededInputs, snapshot } from './support.js';

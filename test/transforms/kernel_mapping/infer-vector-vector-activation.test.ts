@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  ElemType, TENSOR_SPARSITY_KEY, buildPlan, getInt, getInts, getString, loadBlueprint, runPlan, saveModel, type Model, type NodeProto,
-} from '../../../src/index.js';
+import { ElemType, TENSOR_SPARSITY_KEY, getInt, getInts, getString, saveModel, type Model, type NodeProto } from '../../../src/index.js';
+import { buildPlan, loadBlueprint, runPlan } from '../../../src/host.js';
 import { attrI, attrInts, attrS, buildModel, node } from '../topology/support.js';
 import { applyAll, assertSameOutputs, builtins, cloneModel, histogram, randomTensor, run } from './support.js';
 import { runCli } from '../../helpers/cli.js';

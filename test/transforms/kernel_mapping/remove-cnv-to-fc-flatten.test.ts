@@ -2,7 +2,8 @@
 // dense weights are already in channels-last row order), so the dense layers run in the dataflow partition.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTransform, makeNode } from '../../../src/index.js';
+import { makeNode } from '../../../src/index.js';
+import { applyTransform } from '../../../src/host.js';
 import { shared, skipNoShared } from '../../helpers/paths.js';
 import { KERNEL_MAPPING, applyAll, assertSameOutputs, builtins, cloneModel, histogram, randomTensor, run, streamlined } from './support.js';
 

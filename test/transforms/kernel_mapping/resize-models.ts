@@ -3,7 +3,6 @@
 // MakeScaleResizeNHWC tests.
 import { tensorToNumbers, type AttributeProto, type Model, type NodeProto, type TensorValue } from '../../../src/index.js';
 import { executeModel } from '../../../src/exec/execute.js';
-import { kernelResolver } from '../../../src/exec/kernel-resolver.js';
 import { attrS, buildModel, node } from '../topology/support.js';
 import { assertSameOutputs, builtins, randomTensor } from './support.js';
 
@@ -48,7 +47,7 @@ export function resizeModel(shape: number[], outShape: number[], form: ResizeFor
 /** Runs with onnxruntime for the standard Resize/Upsample (the executor has no native one) and kernels natively. */
 export async function runOrt(model: Model, inputs: Record<string, TensorValue>): Promise<Float64Array[]> {
   const reg = await builtins();
-  const r = await executeModel(model, new Map(Object.entries(inputs)), { resolvers: [await kernelResolver(reg, model)] });
+  const r = await executeModel(model, new Map(Object.entries(inputs)), { resolvers: [await reg.hw.opResolver(model)] });
   return [...r.outputs.values()].map((v) => tensorToNumbers(v));
 }
 

@@ -30,7 +30,7 @@ test('FINN default: an MVAU without thresholds and wide signed weights goes rtl;
   assert.equal(histogram(model).MVAU_hls, 5);
   const again = await streamlined(shared('labs/gtsrb_12x12_w2a3_c12x24x36.onnx'));
   await applyAll(again, ['InferThresholdingLayer', ...UP_TO_SPECIALIZE]);
-  await applyAll(again, ['SpecializeLayers'], { SpecializeLayers: { minRtlBits: {} } });
+  await applyAll(again, ['SpecializeLayers'], { SpecializeLayers: { prefer: 'rtl' } });
   assert.equal(histogram(again).MVAU_rtl, 5);
 });
 

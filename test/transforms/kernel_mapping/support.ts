@@ -1,12 +1,9 @@
 // Test support for the kernel_mapping transforms: the default blueprint's cleanup + topology stages, our
 // transforms by name through the registry, and execution with kernel plugins as resolvers.
 import assert from 'node:assert/strict';
-import {
-  ElemType, Model, buildPlan, decodeModelProto, encodeModelProto, loadBlueprint,
-  loadModel, makeTensor, runPlan, tensorToNumbers, type TensorValue,
-} from '../../../src/index.js';
+import { ElemType, Model, loadModel, makeTensor, tensorToNumbers, type TensorValue } from '../../../src/index.js';
+import { buildPlan, decodeModelProto, encodeModelProto, loadBlueprint, runPlan } from '../../../src/host.js';
 import { executeModel } from '../../../src/exec/execute.js';
-import { kernelResolver } from '../../../src/exec/kernel-resolver.js';
 import { applyAll, builtinRegistry } from '../../helpers/transforms.js';
 
 /** The kernel_mapping stage proposed for the default blueprint (without InsertTopK, which changes outputs). */
@@ -45,7 +42,7 @@ export function cloneModel(m: Model): Model {
 /** Runs the model (kernel nodes through their plugins, nothing through onnxruntime); outputs as numbers. */
 export async function run(model: Model, inputs: Record<string, TensorValue>): Promise<Float64Array[]> {
   const reg = await builtins();
-  const r = await executeModel(model, new Map(Object.entries(inputs)), { fallback: 'none', resolvers: [await kernelResolver(reg, model)] });
+  const r = await executeModel(model, new Map(Object.entries(inputs)), { fallback: 'none', resolvers: [await reg.hw.opResolver(model)] });
   return [...r.outputs.values()].map((v) => tensorToNumbers(v));
 }
 

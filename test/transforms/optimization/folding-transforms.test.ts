@@ -2,9 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { applyTransform, getInt, loadModel, type Model } from '../../../src/index.js';
-import { checkLegalFolding, foldingConfigOf, formatFoldingConfig, parseFoldingConfig, applyFoldingConfig, readFoldingConfig, targetCyclesFor } from '../../../src/folding/index.js';
-import { estimateModel, resolveTarget } from '../../../src/estimate/index.js';
+import { getInt, loadModel, type Model } from '../../../src/index.js';
+import { applyTransform } from '../../../src/host.js';
+import { checkLegalFolding, foldingConfigOf, formatFoldingConfig, parseFoldingConfig, applyFoldingConfig, readFoldingConfig, targetCyclesFor } from '../../../src/rewrite.js';
+import { resolveTarget } from '../../../src/kernel.js';
+import { estimateModel } from '../../../src/host.js';
 import { shared, skipNoShared } from '../../helpers/paths.js';
 import { harness, messages } from './support.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -30,7 +32,7 @@ test('ApplyFoldingConfig on cybsec_PE_SIMD: per-node PE/SIMD, Defaults by op typ
   const r = await applyTransform(h.reg, 'ApplyFoldingConfig', m, { path: file });
   assert.equal(r.changed, true);
   assert.deepEqual(folding(m), [[16, 40], [2, 32], [2, 32], [1, 1]]);
-  const est = await estimateModel(m, h.reg, { target: resolveTarget({ board: 'Pynq-Z1' }), clockNs: 10 });
+  const est = await estimateModel(m, h.reg.hw, { target: resolveTarget({ board: 'Pynq-Z1' }), clockNs: 10 });
   assert.deepEqual(est.cycles, { MVAU_hls_0: 60, MVAU_hls_1: 64, MVAU_hls_2: 64, MVAU_hls_3: 64 });
   const ramStyles = m.graph.nodeList().map((n) => new TextDecoder().decode(n.attributes.find((a) => a.name === 'ram_style')!.s));
   assert.deepEqual(ramStyles, ['distributed', 'distributed', 'block', 'distributed']);
@@ -71,8 +73,8 @@ test('SetFolding on cybsec: legal divisors, target met, auto_folding_config.json
   const out = path.join(tmp(), 'report', 'auto_folding_config.json');
   const r = await applyTransform(h.reg, 'SetFolding', m, { target_fps: 1e6, clock_ns: 10, mvau_wwidth_max: 80, output: out });
   assert.equal(r.changed, true);
-  await checkLegalFolding(m, h.reg);
-  const est = await estimateModel(m, h.reg, { target: resolveTarget({}), clockNs: 10 });
+  await checkLegalFolding(m, h.reg.hw);
+  const est = await estimateModel(m, h.reg.hw, { target: resolveTarget({}), clockNs: 10 });
   for (const n of mvauNames) assert.ok(est.cycles[n]! < targetCyclesFor(1e6, 10), `${n}: ${est.cycles[n]} cycles`);
   const json = JSON.parse(readFileSync(out, 'utf8')) as Record<string, Record<string, unknown>>;
   assert.deepEqual(Object.keys(json), ['Defaults', ...mvauNames]);
@@ -83,9 +85,9 @@ test('SetFolding on cybsec: legal divisors, target met, auto_folding_config.json
   }
   // Round trip: the written config applied to a fresh model gives the same folding and the same JSON.
   const fresh = await cybsec();
-  await applyFoldingConfig(fresh, readFoldingConfig(out), h.reg);
+  await applyFoldingConfig(fresh, readFoldingConfig(out), h.reg.hw);
   assert.deepEqual(folding(fresh), folding(m));
-  assert.equal(formatFoldingConfig(await foldingConfigOf(fresh, h.reg)), readFileSync(out, 'utf8'));
+  assert.equal(formatFoldingConfig(await foldingConfigOf(fresh, h.reg.hw)), readFileSync(out, 'utf8'));
 });
 
 test('SetFolding is skipped when a folding config is given (it overrides the target) or without a target', { skip: skipNoShared }, async () => {
@@ -112,7 +114,7 @@ test('lab folding configs parse; entries for nodes cybsec lacks are reported', {
   const c = readFoldingConfig(shared('labs', 'custom_4_folding_config.json'));
   assert.equal(c.nodes.MVAU_hls_0!.SIMD, 112);
   // MVAU_hls_0 of cybsec has MW 600: SIMD 112 is illegal there.
-  await assert.rejects(applyFoldingConfig(m, c, h.reg), /node 'MVAU_hls_0': SIMD=112 does not divide MW=600/);
+  await assert.rejects(applyFoldingConfig(m, c, h.reg.hw), /node 'MVAU_hls_0': SIMD=112 does not divide MW=600/);
   const r = await applyFoldingConfig(await cybsec(), c);
   assert.deepEqual(r.unmatched.sort(), ['LabelSelect_hls_0', 'Reshape_rtl_0', 'Thresholding_rtl_0']);
   assert.deepEqual(r.applied, mvauNames);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTransform, getInt, getString, loadModel, makeNode, makeValueInfo, Model, ElemType, type AttributeProto, type ModelProto } from '../../../src/index.js';
+import { getInt, getString, loadModel, makeNode, makeValueInfo, Model, ElemType, type AttributeProto, type ModelProto } from '../../../src/index.js';
+import { applyTransform } from '../../../src/host.js';
 import { shared, skipNoShared } from '../../helpers/paths.js';
 import { apiUrl, harness } from './support.js';
 

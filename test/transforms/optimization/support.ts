@@ -3,8 +3,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
-import { openRegistry, type Registry } from '../../../src/index.js';
-import { provideRegistry } from '../../../src/folding/index.js';
+import { openRegistry, type Registry } from '../../../src/host.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -34,7 +33,6 @@ export async function harness(projectPlugins: Record<string, string> = {}): Prom
     },
   });
   const reg = await openRegistry({ projectDir: proj, home: path.join(dir, 'home'), pluginPath: '', cache: false, log: pino({ level: 'debug' }, sink) });
-  provideRegistry(reg);
   return { reg, lines, dir };
 }
 

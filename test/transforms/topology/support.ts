@@ -1,9 +1,8 @@
 // Shared by the streamlining/lowering tests: the built-in registry, small model builders, running transforms
 // (with fixpoints) and executing models for output comparison.
 import assert from 'node:assert/strict';
-import {
-  ElemType, Model, applyTransform, assertGraphValid, decodeModelProto, encodeModelProto, makeTensor, tensorToNumbers, tensorToProto, type TensorValue,
-} from '../../../src/index.js';
+import { ElemType, Model, assertGraphValid, makeTensor, tensorToNumbers, tensorToProto, type TensorValue } from '../../../src/index.js';
+import { applyTransform, decodeModelProto, encodeModelProto } from '../../../src/host.js';
 import type { ModelProto, NodeProto, AttributeProto } from '../../../src/onnx/proto-types.js';
 import { makeValueInfo } from '../../../src/ir/shape.js';
 import { executeModel } from '../../../src/exec/execute.js';

@@ -1,6 +1,6 @@
 // MultiThreshold activation as FINN kernels carry it: out = #{t ≤ x} + ActVal, or BIPOLAR (scale 2, bias −1).
 import { getFloat, getString, type Graph, type Node } from '../../../src/index.js';
-import { constOf, datatypeOf, type Const } from './hw-node.js';
+import { constOf, datatypeOf, type Const } from '../../../src/rewrite.js';
 
 export interface Activation {
   thresholds: Const;

@@ -3,7 +3,7 @@
 // (fusibleActivation / replaceFused) is shared with InferVectorVectorActivation.
 import { TENSOR_SPARSITY_KEY, getString, type DataType, type Graph, type Node, type NodeProto } from '../../../src/index.js';
 import { activationOf } from './activation.js';
-import { constOf, datatypeOf, freshName, hwNode, isQonnxOp, setFloatInit, staticShape, thresholdDatatype, thresholdRows } from './hw-node.js';
+import { constOf, datatypeOf, freshName, hwNode, isQonnxOp, setFloatInit, staticShape, thresholdDatatype, thresholdRows } from '../../../src/rewrite.js';
 
 /** A MultiThreshold that can move into the kernel computing its input, with one threshold row per channel. */
 export interface FusibleActivation {

@@ -3,8 +3,8 @@
 // output transposed back. Pairs that meet (back, then forward again) cancel in AbsorbConsecutiveTransposes.
 // Not a plugin (the folder name starts with `_`).
 import { BrainsmithError, ElemType, makeNode, type Graph, type Node } from '../../../src/index.js';
-import { TO_NCHW, TO_NHWC, addTranspose, permute } from '../../topology/_lib/layout.js';
-import { freshName } from './hw-node.js';
+import { TO_NCHW, TO_NHWC, addTranspose, permute } from '../../../src/rewrite.js';
+import { freshName } from '../../../src/rewrite.js';
 
 /** Channels-first layouts by rank, as InferDataLayouts annotates them (NCW for rank 3, NCHW for rank 4). */
 const CHANNELS_FIRST: Record<number, string[]> = { 3: ['N', 'C', 'W'], 4: ['N', 'C', 'H', 'W'] };

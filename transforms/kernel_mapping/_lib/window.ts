@@ -1,6 +1,6 @@
 // Sliding-window geometry shared by InferConvInpGen, InferPool and InferStreamingMaxPool.
 import { getInts, makeNode, type DataType, type Graph, type Node, type NodeProto } from '../../../src/index.js';
-import { attributesOf, datatypeOf, isQonnxOp, staticShape } from './hw-node.js';
+import { attributesOf, datatypeOf, isQonnxOp, staticShape } from '../../../src/rewrite.js';
 
 /** What the max-pool rules read from a MaxPoolNHWC. */
 export interface MaxPoolWindow {

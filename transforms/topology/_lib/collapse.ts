@@ -1,7 +1,7 @@
 // CollapseRepeatedAdd / CollapseRepeatedMul share this: op(op(x, a), b) → op(x, a∘b).
 import type { Model } from '../../../src/index.js';
-import { addConst, broadcastOp, floatTypeOf, isFloatTensor } from './consts.js';
-import { dropIfUnused, matchConstBinary, soleConsumer } from './graph-edit.js';
+import { addConst, broadcastOp, floatTypeOf, isFloatTensor } from '../../../src/rewrite.js';
+import { dropIfUnused, matchConstBinary, soleConsumer } from '../../../src/rewrite.js';
 import { quantizedNodes } from './quantized-scope.js';
 
 export function collapseRepeated(model: Model, opType: 'Add' | 'Mul', combine: (a: number, b: number) => number): boolean {

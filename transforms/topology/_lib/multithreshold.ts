@@ -1,6 +1,6 @@
 // MultiThreshold helpers: out = out_scale · #{t : x ≥ t} + out_bias, thresholds shaped (C or 1, steps).
 import { getString, type Graph, type Node } from '../../../src/index.js';
-import { addConst, constOf, perChannel, type Const } from './consts.js';
+import { addConst, constOf, perChannel, type Const } from '../../../src/rewrite.js';
 
 export interface Thresholds {
   /** Rows (1 or C) and steps per row. */

@@ -1,7 +1,7 @@
 // Absorb1BitMulIntoMatMul / Absorb1BitMulIntoConv: a Mul by ±1 or 0/1 values after a weighted op goes into
 // the weights (per output channel), keeping them in an integer datatype.
 import { TENSOR_SPARSITY_KEY, smallestDataTypeFor, tryParseDataType, type Graph, type Node } from '../../../src/index.js';
-import { addConst, floatTypeOf, type Const } from './consts.js';
+import { addConst, floatTypeOf, type Const } from '../../../src/rewrite.js';
 
 /** Every entry is −1, 0 or +1 (a bipolar, binary or ternary factor). */
 export const isOneBitFactor = (c: Const): boolean => c.data.every((v) => v === 1 || v === -1 || v === 0) && c.data.length > 0;

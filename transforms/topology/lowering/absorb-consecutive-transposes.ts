@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { soleConsumer } from '../_lib/graph-edit.js';
-import { permOf } from '../_lib/layout.js';
+import { soleConsumer } from '../../../src/rewrite.js';
+import { permOf } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

@@ -1,6 +1,6 @@
 import { defineTransform, getString, setString } from '../../../src/index.js';
-import { isQonnxOp, soleConsumer } from '../_lib/graph-edit.js';
-import { TO_NCHW, permOf, permute, samePerm } from '../_lib/layout.js';
+import { isQonnxOp, soleConsumer } from '../../../src/rewrite.js';
+import { TO_NCHW, permOf, permute, samePerm } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

@@ -1,6 +1,6 @@
 import { QONNX_GENERAL_DOMAIN, defineTransform, getFloat, setFloat, setString } from '../../../src/index.js';
-import { addConst, constOf } from '../_lib/consts.js';
-import { dropIfUnused, ensureQonnxOpset, isOnnxOp, isQonnxOp } from '../_lib/graph-edit.js';
+import { addConst, constOf } from '../../../src/rewrite.js';
+import { dropIfUnused, ensureQonnxOpset, isOnnxOp, isQonnxOp } from '../../../src/rewrite.js';
 import { thresholdsOf } from '../_lib/multithreshold.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 

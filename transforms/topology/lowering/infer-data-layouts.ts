@@ -1,6 +1,6 @@
 import { defineTransform, getString, type Graph, type Node } from '../../../src/index.js';
-import { isQonnxOp } from '../_lib/graph-edit.js';
-import { permOf, permute } from '../_lib/layout.js';
+import { isQonnxOp } from '../../../src/rewrite.js';
+import { permOf, permute } from '../../../src/rewrite.js';
 import { quantizedDatapath } from '../_lib/quantized-scope.js';
 
 const DEFAULT_BY_RANK: Record<number, string[]> = { 2: ['N', 'C'], 3: ['N', 'C', 'W'], 4: ['N', 'C', 'H', 'W'] };

@@ -1,7 +1,7 @@
 import { QONNX_GENERAL_DOMAIN, TENSOR_SPARSITY_KEY, defineTransform, getInt, getInts, getString } from '../../../src/index.js';
-import { addConst, constOf, floatTypeOf } from '../_lib/consts.js';
-import { annotateAccumulator, dropIfUnused, ensureQonnxOpset, isOnnxOp } from '../_lib/graph-edit.js';
-import { TO_NCHW, TO_NHWC, addTranspose } from '../_lib/layout.js';
+import { addConst, constOf, floatTypeOf } from '../../../src/rewrite.js';
+import { annotateAccumulator, dropIfUnused, ensureQonnxOpset, isOnnxOp } from '../../../src/rewrite.js';
+import { TO_NCHW, TO_NHWC, addTranspose } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

@@ -1,6 +1,6 @@
 import { QONNX_GENERAL_DOMAIN, defineTransform, getInt, getInts } from '../../../src/index.js';
-import { ensureQonnxOpset, isOnnxOp } from '../_lib/graph-edit.js';
-import { TO_NCHW, TO_NHWC, addTranspose, permute } from '../_lib/layout.js';
+import { ensureQonnxOpset, isOnnxOp } from '../../../src/rewrite.js';
+import { TO_NCHW, TO_NHWC, addTranspose, permute } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

@@ -1,8 +1,8 @@
 import { defineTransform } from '../../../src/index.js';
-import { dropIfUnused } from '../_lib/graph-edit.js';
-import { TO_NCHW, TO_NHWC, addTranspose, permute } from '../_lib/layout.js';
+import { dropIfUnused } from '../../../src/rewrite.js';
+import { TO_NCHW, TO_NHWC, addTranspose, permute } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
-import { permutedResizeParams, readNearestResize } from '../_lib/resize.js';
+import { permutedResizeParams, readNearestResize } from '../../../src/rewrite.js';
 
 const NHWC = 'NHWC';
 

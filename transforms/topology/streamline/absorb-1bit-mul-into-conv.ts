@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { addConst, constOf, perChannel } from '../_lib/consts.js';
-import { absorbFollower, annotateAccumulator, dropIfUnused, isOnnxOp, matchConstBinary, soleConsumer } from '../_lib/graph-edit.js';
+import { addConst, constOf, perChannel } from '../../../src/rewrite.js';
+import { absorbFollower, annotateAccumulator, dropIfUnused, isOnnxOp, matchConstBinary, soleConsumer } from '../../../src/rewrite.js';
 import { isOneBitFactor, replaceWeights } from '../_lib/one-bit.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 

@@ -1,5 +1,5 @@
 import { defineTransform } from '../../../src/index.js';
-import { dropIfUnused, isQonnxOp, linearBefore, bypass } from '../_lib/graph-edit.js';
+import { dropIfUnused, isQonnxOp, linearBefore, bypass } from '../../../src/rewrite.js';
 import { paramPerRow, rewriteThresholds, thresholdsOf } from '../_lib/multithreshold.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 

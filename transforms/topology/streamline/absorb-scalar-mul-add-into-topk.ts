@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { isScalar } from '../_lib/consts.js';
-import { bypass, dropIfUnused, isOnnxOp, linearBefore } from '../_lib/graph-edit.js';
+import { isScalar } from '../../../src/rewrite.js';
+import { bypass, dropIfUnused, isOnnxOp, linearBefore } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

@@ -1,6 +1,6 @@
 import { defineTransform, getFloat, setFloat, setString, smallestDataType } from '../../../src/index.js';
-import { isScalar } from '../_lib/consts.js';
-import { absorbFollower, dropIfUnused, isQonnxOp, matchConstBinary, soleConsumer } from '../_lib/graph-edit.js';
+import { isScalar } from '../../../src/rewrite.js';
+import { absorbFollower, dropIfUnused, isQonnxOp, matchConstBinary, soleConsumer } from '../../../src/rewrite.js';
 import { thresholdsOf } from '../_lib/multithreshold.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 

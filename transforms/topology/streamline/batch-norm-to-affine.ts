@@ -1,6 +1,6 @@
 import { defineTransform, getFloat, getInts, hasAttribute, type Graph, type Node } from '../../../src/index.js';
-import { addConst, constOf, floatTypeOf, numel } from '../_lib/consts.js';
-import { dropIfUnused, isOnnxOp, soleConsumer } from '../_lib/graph-edit.js';
+import { addConst, constOf, floatTypeOf, numel } from '../../../src/rewrite.js';
+import { dropIfUnused, isOnnxOp, soleConsumer } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** Axes of an Unsqueeze/Squeeze from its attribute (opset < 13) or its second input (opset ≥ 13). */

@@ -1,6 +1,6 @@
 import { QONNX_GENERAL_DOMAIN, defineTransform, setFloat, setString } from '../../../src/index.js';
-import { addConst } from '../_lib/consts.js';
-import { ensureQonnxOpset, isOnnxOp } from '../_lib/graph-edit.js';
+import { addConst } from '../../../src/rewrite.js';
+import { ensureQonnxOpset, isOnnxOp } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { addConst, isFloatTensor, mapConst } from '../_lib/consts.js';
-import { dropIfUnused, matchConstBinary } from '../_lib/graph-edit.js';
+import { addConst, isFloatTensor, mapConst } from '../../../src/rewrite.js';
+import { dropIfUnused, matchConstBinary } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** Sub(x, c) → Add(x, −c) for a float constant c, so the Add can be moved and collapsed like any other. */

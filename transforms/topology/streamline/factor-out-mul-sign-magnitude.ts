@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { addConst, floatTypeOf, isScalar, mapConst } from '../_lib/consts.js';
-import { dropIfUnused, matchConstBinary } from '../_lib/graph-edit.js';
+import { addConst, floatTypeOf, isScalar, mapConst } from '../../../src/rewrite.js';
+import { dropIfUnused, matchConstBinary } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

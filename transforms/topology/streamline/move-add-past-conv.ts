@@ -1,6 +1,6 @@
 import { defineTransform, getInt, getInts, getString } from '../../../src/index.js';
-import { addConst, constOf, floatTypeOf, perChannel } from '../_lib/consts.js';
-import { annotateAccumulator, dropIfUnused, isOnnxOp, linearBefore, swapPast } from '../_lib/graph-edit.js';
+import { addConst, constOf, floatTypeOf, perChannel } from '../../../src/rewrite.js';
+import { annotateAccumulator, dropIfUnused, isOnnxOp, linearBefore, swapPast } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { addConst, broadcastOp, floatTypeOf, isFloatTensor } from '../_lib/consts.js';
-import { absorbFollower, dropIfUnused, keepsShape, matchConstBinary, soleConsumer, swapPast } from '../_lib/graph-edit.js';
+import { addConst, broadcastOp, floatTypeOf, isFloatTensor } from '../../../src/rewrite.js';
+import { absorbFollower, dropIfUnused, keepsShape, matchConstBinary, soleConsumer, swapPast } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

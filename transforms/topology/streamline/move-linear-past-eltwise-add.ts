@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { addConst, broadcastOp, floatTypeOf } from '../_lib/consts.js';
-import { dropIfUnused, isOnnxOp, linearBefore } from '../_lib/graph-edit.js';
+import { addConst, broadcastOp, floatTypeOf } from '../../../src/rewrite.js';
+import { dropIfUnused, isOnnxOp, linearBefore } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 const sameConst = (a: { dims: number[]; data: Float64Array }, b: { dims: number[]; data: Float64Array }): boolean =>

@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { perChannel } from '../_lib/consts.js';
-import { copyDatatype, isOnnxOp, linearBefore, swapPast } from '../_lib/graph-edit.js';
+import { perChannel } from '../../../src/rewrite.js';
+import { copyDatatype, isOnnxOp, linearBefore, swapPast } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** MaxPool(x·c) → MaxPool(x)·c for a positive scalar or per-channel (axis 1) c: max commutes with it. */

@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { addConst, constOf, floatTypeOf, isScalar } from '../_lib/consts.js';
-import { annotateAccumulator, dropIfUnused, isOnnxOp, linearBefore, swapPast } from '../_lib/graph-edit.js';
+import { addConst, constOf, floatTypeOf, isScalar } from '../../../src/rewrite.js';
+import { annotateAccumulator, dropIfUnused, isOnnxOp, linearBefore, swapPast } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** MatMul(x + a, W) → MatMul(x, W) + a·Σ_k W[k, :] for a scalar a and 2-D constant W. */

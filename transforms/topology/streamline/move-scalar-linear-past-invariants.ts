@@ -1,8 +1,8 @@
 import { defineTransform, type Node } from '../../../src/index.js';
-import { isScalar } from '../_lib/consts.js';
-import { copyDatatype, isOnnxOp, isQonnxOp, matchConstBinary, soleConsumer, swapPast } from '../_lib/graph-edit.js';
+import { isScalar } from '../../../src/rewrite.js';
+import { copyDatatype, isOnnxOp, isQonnxOp, matchConstBinary, soleConsumer, swapPast } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
-import { readNearestResize } from '../_lib/resize.js';
+import { readNearestResize } from '../../../src/rewrite.js';
 
 /** Ops f with f(x·s) = f(x)·s and f(x + s) = f(x) + s for a scalar s (max pooling only for s > 0 in a Mul). */
 const SHAPE_OPS = ['Reshape', 'Flatten', 'Transpose', 'Squeeze', 'Unsqueeze', 'Identity'];

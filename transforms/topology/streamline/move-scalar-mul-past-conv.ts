@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { isScalar } from '../_lib/consts.js';
-import { annotateAccumulator, isOnnxOp, linearBefore, swapPast } from '../_lib/graph-edit.js';
+import { isScalar } from '../../../src/rewrite.js';
+import { annotateAccumulator, isOnnxOp, linearBefore, swapPast } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /** Conv(x·s, W) → Conv(x, W)·s for a scalar s and a Conv without bias (zero padding scales too). */

@@ -1,6 +1,6 @@
 import { defineTransform } from '../../../src/index.js';
-import { addConst, constOf } from '../_lib/consts.js';
-import { integerDatatype, isQonnxOp } from '../_lib/graph-edit.js';
+import { addConst, constOf } from '../../../src/rewrite.js';
+import { integerDatatype, isQonnxOp } from '../../../src/rewrite.js';
 import { quantizedNodes } from '../_lib/quantized-scope.js';
 
 /**

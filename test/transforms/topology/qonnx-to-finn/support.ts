@@ -1,9 +1,8 @@
 // Test support for the QONNX → FINN transforms: small model builders, applying built-in transforms by name
 // through the registry, running models with the reference executor and comparing outputs.
 import assert from 'node:assert/strict';
-import {
-  ElemType, Model, decodeModelProto, encodeModelProto, makeTensor, makeValueInfo,
-  tensorToNumbers, tensorToProto, } from '../../../../src/index.js';
+import { ElemType, Model, makeTensor, makeValueInfo, tensorToNumbers, tensorToProto } from '../../../../src/index.js';
+import { decodeModelProto, encodeModelProto } from '../../../../src/host.js';
 import type { ModelProto, NodeProto, TensorProto } from '../../../../src/onnx/proto-types.js';
 import type { TensorValue } from '../../../../src/tensor/tensor-value.js';
 import { executeModel } from '../../../../src/exec/execute.js';

@@ -3,7 +3,7 @@
 import {
   ElemType, makeTensor, tensorFromProto, tensorToNumbers, tensorToProto, elemTypeInfo,
   type Graph,
-} from '../../../src/index.js';
+} from '../index.js';
 
 /** A constant tensor in float64 (dims and row-major data). */
 export interface Const {

@@ -106,14 +106,6 @@ export function applyThresholds(acc: Float64Array, channels: number, thr: Tensor
   return out;
 }
 
-/** The backend language a node is specialized to (`X_rtl` / domain `….rtl`), or undefined for an abstract node. */
-export function specializedLanguage(node: { opType: string; domain: string }): 'hls' | 'rtl' | undefined {
-  for (const lang of ['hls', 'rtl'] as const) {
-    if (node.opType.endsWith(`_${lang}`) || node.domain.endsWith(`.${lang}`)) return lang;
-  }
-  return undefined;
-}
-
 /** Throws an execution error when tensor `x` is missing or its last axis is not `size`. */
 export function requireLastAxis(x: TensorValue | undefined, size: number, what: string): TensorValue {
   if (!x) throw new BrainsmithError('E_EXEC_INPUT', `missing ${what}`, { kind: 'work' });

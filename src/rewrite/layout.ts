@@ -1,5 +1,5 @@
 // NCHW ⇄ NHWC helpers shared by the lowering transforms.
-import { getInts, isStandardDomain, type Dim, type Graph, type Node } from '../../../src/index.js';
+import { getInts, isStandardDomain, type Dim, type Graph, type Node } from '../index.js';
 
 export const TO_NHWC = [0, 2, 3, 1];
 export const TO_NCHW = [0, 3, 1, 2];

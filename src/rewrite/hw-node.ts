@@ -1,18 +1,14 @@
-// Building FINN hardware nodes (domain finn.custom_op.fpgadataflow) and reading what the Infer* transforms
-// need: datatypes (unannotated tensors count as FLOAT32, as in FINN), static shapes and constants.
-// Not a plugin (the folder name starts with `_`).
-import { type Const } from '../../topology/_lib/consts.js';
+// Building FINN hardware nodes (domain finn.custom_op.fpgadataflow) and reading what inference rules need:
+// datatypes (unannotated tensors count as FLOAT32, as in FINN), static shapes and constants.
+import { constOf, type Const } from './consts.js';
 import {
   AttributeType, ElemType, FINN_HW_DOMAIN, QONNX_GENERAL_DOMAIN, isStandardDomain, makeNode, normalizeDomain,
   makeTensor, parseDataType, smallestDataTypeFor, tensorToProto,
   type AttributeProto, type DataType, type Graph, type Node, type NodeProto,
-} from '../../../src/index.js';
+} from '../index.js';
 
 export type HwAttr = number | string | number[] | string[];
 
-export const isOnnxOp = (node: Node, opType: string): boolean => node.opType === opType && isStandardDomain(node.domain);
-export const isQonnxOp = (node: Node, opType: string): boolean =>
-  node.opType === opType && normalizeDomain(node.domain) === QONNX_GENERAL_DOMAIN;
 
 const utf8 = new TextEncoder();
 
@@ -52,7 +48,6 @@ export function staticShape(graph: Graph, tensor: string): number[] | undefined 
 }
 
 // Initializer values as float64: the topology transforms' reader, one definition for both stages.
-export { constOf, type Const } from '../../topology/_lib/consts.js';
 
 export const allIntegers = (xs: ArrayLike<number>): boolean => {
   for (let i = 0; i < xs.length; i++) if (!Number.isInteger(xs[i])) return false;

@@ -2,7 +2,7 @@
 import {
   QONNX_GENERAL_DOMAIN, normalizeDomain, isStandardDomain, tryParseDataType,
   type Graph, type Model, type Node,
-} from '../../../src/index.js';
+} from '../index.js';
 import { constOf, type Const } from './consts.js';
 
 export const isOnnxOp = (node: Node, opType: string): boolean => node.opType === opType && isStandardDomain(node.domain);

@@ -4,7 +4,7 @@
 import {
   AttributeType, ElemType, getAttribute, getInts, getString, isStandardDomain, makeTensor, tensorFromProto,
   tensorToNumbers, tensorToProto, type AttributeProto, type Graph, type Node,
-} from '../../../src/index.js';
+} from '../index.js';
 
 /** Where the node keeps its per-axis resampling parameters. */
 export type ResizeForm =
