@@ -227,8 +227,52 @@ export class Registry {
     }
   }
 
+  /**
+   * Settles plugin statuses and the tables after loading: a plugin whose `requires` names a plugin that is
+   * not ok becomes unmet, and a plugin that is not ok contributes nothing (its components leave the tables,
+   * so a compile cannot use half a failed plugin). Then short names are resolved again.
+   */
+  settle(): void {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const rec of this.plugins) {
+        if (rec.status !== 'ok') continue;
+        for (const id of Object.keys(rec.manifest?.requires ?? {})) {
+          const dep = this.plugin(id);
+          if (!dep || dep.status === 'ok') continue;
+          rec.status = 'unmet';
+          rec.reason = `requires plugin ${id}, which is ${dep.status === 'disabled' ? 'disabled' : dep.status === 'unmet' ? 'not loaded (unmet dependency)' : 'failed'}`;
+          const d = diag('E_PLUGIN_REQUIRES', `plugin ${rec.id} ${rec.reason}`, { plugin: rec.id, file: rec.manifestFile });
+          rec.diagnostics.push(d);
+          this.diagnostics.push(d);
+          this.events.publish('plugin:failed', { plugin: rec.id, code: d.code, message: d.message, file: d.file });
+          changed = true;
+          break;
+        }
+      }
+    }
+    for (const rec of this.plugins) {
+      if (rec.status === 'ok' || !rec.components.length) continue;
+      const gone = new Set(rec.components);
+      for (const t of Object.values(this.#tables)) t.removeWhere((e) => gone.has(e));
+      rec.components.length = 0;
+    }
+    this.resolveShortNames();
+  }
+
   /** Short-name resolution: the strongest source wins; ties go to discovery order. */
   resolveShortNames(): void {
+    // Idempotent: settle() calls it again after components left the tables.
+    const derived = new Set<DiagnosticCode>(['W_PLUGIN_SHADOWED', 'W_OVERRIDES_NOTHING', 'W_BACKEND_UNKNOWN_KERNEL']);
+    const keep = this.diagnostics.filter((d) => !derived.has(d.code));
+    this.diagnostics.splice(0, this.diagnostics.length, ...keep);
+    for (const table of Object.values(this.#tables)) {
+      table.byShort.clear();
+      for (const e of table.entries) {
+        e.shadows.length = 0;
+        e.shadowedBy = undefined;
+      }
+    }
     for (const table of Object.values(this.#tables)) {
       const groups = new Map<string, ComponentEntry[]>();
       for (const e of table.entries) {
@@ -494,7 +538,7 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   const all = [...ready, ...pending.map((p) => ({ rec: p.rec, file: p.file, metas: results.get(p.file) ?? [] }))];
   all.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
   for (const r of all) reg.addComponents(r.rec, r.file, r.metas);
-  reg.resolveShortNames();
+  reg.settle();
 
   reg.stats.cacheHits = userCache.hits + (projectCache !== userCache ? projectCache.hits : 0);
   reg.stats.cacheMisses = pending.length;
@@ -510,21 +554,28 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
 
   if (opts.strict) {
     const failed = reg.plugins.filter((p) => p.status === 'failed' || p.status === 'unmet');
-    if (failed.length) {
-      throw new BrainsmithError('E_PLUGIN_FAILED', `${failed.length} plugin(s) failed to load (--strict-plugins): ${failed.map((p) => `${p.id}: ${p.reason}`).join('; ')}`, { kind: 'input' });
+    // Problems that belong to no plugin (a configured folder that does not exist) fail strict loading too.
+    const other = found.problems.filter((d) => d.severity === 'error');
+    if (failed.length || other.length) {
+      const what = [...other.map((d) => d.message), ...failed.map((p) => `${p.id}: ${p.reason}`)];
+      throw new BrainsmithError('E_PLUGIN_FAILED', `${failed.length} plugin(s) failed to load${other.length ? ` and ${other.length} plugin source problem(s)` : ''} (--strict-plugins): ${what.join('; ')}`, { kind: 'input' });
     }
   }
   // eager: true imports at start (after indexing, so a failure is reported like any other load).
+  // Their setup hooks run when the lifecycle is enabled (enableLifecycle), providers first.
   const eager = reg.plugins.filter((p) => p.status === 'ok' && p.manifest?.eager);
+  let eagerFailed = false;
   for (const p of eager) {
-    for (const c of p.components) {
+    for (const c of [...p.components]) {
       try {
         await reg.loadEntry(c);
       } catch (e) {
+        eagerFailed = true;
         failPlugin(reg, p, diag(isBrainsmithError(e) ? (e.code as DiagnosticCode) : 'E_PLUGIN_IMPORT', errorMessage(e), { plugin: p.id, file: c.file }));
       }
     }
   }
+  if (eagerFailed) reg.settle();
   reg.stats.openMs = performance.now() - t0;
   log.debug({ stats: reg.stats }, 'plugins loaded');
   return reg;
