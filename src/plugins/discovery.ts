@@ -13,10 +13,11 @@ import { diag, type Diagnostic } from './diagnostics.js';
 import { MANIFEST_FILE, readManifestFile, readPackagePlugin } from './manifest.js';
 import { RESERVED_IDS, type PluginManifest } from './schemas.js';
 
-export const SOURCE_KINDS = ['project', 'user', 'env', 'npm', 'builtin'] as const;
+/** `code`: components handed to the registry by a script or test (Registry.register), not found on disk. */
+export const SOURCE_KINDS = ['code', 'project', 'user', 'env', 'npm', 'builtin'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 /** Lower is stronger: a short name defined in two sources resolves to the lower priority. */
-export const SOURCE_PRIORITY: Readonly<Record<SourceKind, number>> = { project: 0, user: 1, env: 2, npm: 3, builtin: 4 };
+export const SOURCE_PRIORITY: Readonly<Record<SourceKind, number>> = { code: -1, project: 0, user: 1, env: 2, npm: 3, builtin: 4 };
 export const BUILTIN_NAMESPACE = 'brainsmith';
 
 const PLUGIN_EXT = /\.(?:ts|mts|js|mjs)$/;

@@ -10,9 +10,10 @@ import { BrainsmithError, errorMessage, isBrainsmithError } from '../errors.js';
 import { grantedCapabilities } from './capabilities.js';
 import { findProjectDir, readProjectConfig, PROJECT_PLUGIN_DIR, CONFIG_FILE, type ProjectConfig } from './config.js';
 import { diag, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
-import { discover, userHome, type PluginFile, type PluginUnit, type SourceInfo } from './discovery.js';
+import { discover, SOURCE_PRIORITY, userHome, type PluginFile, type PluginUnit, type SourceInfo } from './discovery.js';
 import { ComponentEntry, type PluginRecord } from './entry.js';
 import { EventBus } from './events.js';
+import { declaredOf } from './define.js';
 import { extractComponents, findExport } from './extract.js';
 import { hostVersion as readHostVersion } from './host.js';
 import { importBundle, importPluginFile } from './loader.js';
@@ -42,6 +43,11 @@ export interface OpenRegistryOptions {
   strict?: boolean;
   /** Share an event bus, e.g. to see plugin:failed during opening. */
   events?: EventBus;
+  /**
+   * Components declared in memory (defineTransform(...) values, or decorated classes), registered like
+   * files with the same validation, duplicate and shadowing rules, in namespace `code` (see register()).
+   */
+  components?: unknown[];
 }
 
 export interface RegistryStats {
@@ -317,6 +323,50 @@ export class Registry {
     }
   }
 
+  /**
+   * Registers components declared in memory (a script or a test): `defineTransform(...)` values or classes
+   * decorated with `@transform` & co. They belong to a plugin of source `code` (the strongest, so they win a
+   * short name, with the usual shadowing warning unless they declare `overrides`), in namespace `code`
+   * unless another is given. The same qualified name twice is E_PLUGIN_DUPLICATE, as for files.
+   */
+  register(components: unknown | unknown[], opts: { namespace?: string; id?: string } = {}): ComponentEntry[] {
+    const list = Array.isArray(components) ? components : [components];
+    const namespace = opts.namespace ?? 'code';
+    const id = opts.id ?? namespace;
+    const file = `<code:${id}>`;
+    const mod: Record<string, unknown> = {};
+    list.forEach((c, i) => {
+      if (!declaredOf(c)) {
+        throw new BrainsmithError('E_PLUGIN_EXPORT', `register(): item ${i} is not a declared component (wrap it in defineTransform/defineKernel/defineBackend/defineStep, or decorate the class)`, { kind: 'input' });
+      }
+      mod[`c${i}`] = c;
+    });
+    let rec = this.plugins.find((p) => p.source === 'code' && p.id === id);
+    if (!rec) {
+      rec = { id, namespace, source: 'code', root: '', status: 'ok', files: [file], components: [], diagnostics: [], granted: grantedCapabilities({ id, namespace, source: 'code', asked: undefined }, this.config.plugins), imported: true };
+      this.plugins.push(rec);
+    }
+    const prev = this.preloaded(file) ?? {};
+    const offset = Object.keys(prev).length;
+    const shifted = Object.fromEntries(Object.values(mod).map((v, i) => [`c${offset + i}`, v]));
+    const metas = extractComponents(shifted, file).map((c) => c.meta);
+    // Duplicates fail the call (the caller is right there), not the plugin.
+    const names = new Set<string>();
+    for (const m of metas) {
+      const q = `${namespace}:${m.name}`;
+      const prevEntry = this.#tables[m.kind].byQualified.get(q);
+      if (prevEntry || names.has(`${m.kind} ${q}`)) {
+        throw new BrainsmithError('E_PLUGIN_DUPLICATE', `${m.kind} ${q} is declared twice: ${prevEntry ? `${prevEntry.file}${prevEntry.meta.line ? `:${prevEntry.meta.line}` : ''}` : 'in this register() call'} and ${m.line ? `line ${m.line} of the caller` : 'register()'}`, { kind: 'input' });
+      }
+      names.add(`${m.kind} ${q}`);
+    }
+    this.preload(file, { ...prev, ...shifted });
+    const before = rec.components.length;
+    this.addComponents(rec, { path: file, size: 0, mtimeMs: 0 }, metas);
+    this.resolveShortNames();
+    return rec.components.slice(before);
+  }
+
   /** Counts per kind, for `plugins list`. */
   counts(): Record<ComponentKind, number> {
     return { transform: this.#tables.transform.size, kernel: this.#tables.kernel.size, backend: this.#tables.backend.size, step: this.#tables.step.size };
@@ -324,9 +374,8 @@ export class Registry {
 }
 
 function priorityOf(e: ComponentEntry): number {
-  return PRIORITY[e.plugin.source];
+  return SOURCE_PRIORITY[e.plugin.source];
 }
-const PRIORITY = { project: 0, user: 1, env: 2, npm: 3, builtin: 4 } as const;
 
 function recordOf(u: PluginUnit, cfg: ProjectConfig): PluginRecord {
   return {
@@ -576,6 +625,7 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
     }
   }
   if (eagerFailed) reg.settle();
+  if (opts.components?.length) reg.register(opts.components);
   reg.stats.openMs = performance.now() - t0;
   log.debug({ stats: reg.stats }, 'plugins loaded');
   return reg;
