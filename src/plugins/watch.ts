@@ -177,12 +177,22 @@ export async function startWatch(opts: WatchOptions): Promise<WatchHandle> {
       return;
     }
     reg = next;
+    await report(next, prevCounts, files, files);
+    await closeRegistry(prev).catch(() => {});
+  };
+
+  /**
+   * Reports what `next` registers compared with the last snapshot (all of `shown`'s components when there
+   * is no previous count, i.e. at start), then the check of each file in `checkFiles`.
+   */
+  async function report(next: Registry, prevCounts: Counts | undefined, files: string[], checkFiles: string[]): Promise<void> {
     const after = snapshot(next);
     const changedSet = new Set(files.map(real));
     const touched = (file: string): boolean => changedSet.has(real(file));
     for (const [q, s] of after) {
       const before = snap.get(q);
-      if (before && before.stamp === s.stamp && before.file === s.file) continue;
+      const unchanged = before && before.stamp === s.stamp && before.file === s.file;
+      if (prevCounts ? unchanged : !touched(s.file)) continue;
       let saved: number | undefined;
       try {
         saved = Math.max(0, Date.now() - statSync(s.file).mtimeMs);
@@ -191,25 +201,26 @@ export async function startWatch(opts: WatchOptions): Promise<WatchHandle> {
       }
       emit({ event: 'registered', time: now(), kind: s.kind, name: s.name, qualifiedName: q, stage: s.stage, plugin: s.plugin, file: s.file, line: s.line, savedToRegisteredMs: saved === undefined ? undefined : Math.round(saved) });
     }
-    for (const [q, s] of snap) if (!after.has(q)) emit({ event: 'removed', time: now(), kind: s.kind, qualifiedName: q, plugin: s.plugin, file: s.file });
-    const nowFailed = failures(next);
-    for (const [k, p] of nowFailed) if (!failed.has(k) || p.files.some(touched)) emit(failedEvent(p));
+    if (prevCounts) {
+      for (const [q, s] of snap) if (!after.has(q)) emit({ event: 'removed', time: now(), kind: s.kind, qualifiedName: q, plugin: s.plugin, file: s.file });
+      const nowFailed = failures(next);
+      for (const [k, p] of nowFailed) if (!failed.has(k) || p.files.some(touched)) emit(failedEvent(p));
+      failed = nowFailed;
+    }
     snap = after;
-    failed = nowFailed;
     timings.warmOpenMs = next.stats.openMs;
     timings.reread = next.stats.cacheMisses;
     timings.lookupUs = measureLookupUs(next);
-    emit({ event: 'rescanned', time: now(), changed: files, counts: next.counts(), previous: prevCounts, timings: { ...timings } });
+    if (prevCounts) emit({ event: 'rescanned', time: now(), changed: files, counts: next.counts(), previous: prevCounts, timings: { ...timings } });
     // The check of each changed plugin file: its metadata, loading, and its examples run.
-    for (const file of files) {
+    for (const file of checkFiles) {
       const owners = new Set(next.plugins.filter((p) => p.files.some((f) => real(f) === real(file))));
       if (!owners.size) continue;
       const t0 = performance.now();
-      const report = await checkSelected(next, owners);
-      emit({ event: 'checked', time: now(), file, plugins: [...owners].map((p) => p.id), ok: report.errors === 0, errors: report.errors, warnings: report.warnings, diagnostics: report.diagnostics, ms: Math.round(performance.now() - t0) });
+      const r = await checkSelected(next, owners);
+      emit({ event: 'checked', time: now(), file, plugins: [...owners].map((p) => p.id), ok: r.errors === 0, errors: r.errors, warnings: r.warnings, diagnostics: r.diagnostics, ms: Math.round(performance.now() - t0) });
     }
-    await closeRegistry(prev).catch(() => {});
-  };
+  }
 
   const flush = (): void => {
     timer = undefined;
@@ -227,6 +238,10 @@ export async function startWatch(opts: WatchOptions): Promise<WatchHandle> {
   // Ready only once the watcher is: a file saved after this event is seen.
   emit({ event: 'ready', time: now(), counts: reg.counts(), watching, timings: { ...timings } });
   for (const p of failed.values()) emit(failedEvent(p));
+  // Files named on the command line (plugins new --watch) are shown as if just saved: what they register
+  // and their check.
+  const named = extra.filter((p) => existsSync(p) && statSync(p).isFile());
+  if (named.length) await report(reg, undefined, named, named);
   if (opts.measureCold !== false) {
     void measureColdOpen(cwd, pluginPath).then((ms) => {
       if (ms === undefined || closed) return;

@@ -105,3 +105,29 @@ test('the terminal view: counts with the change, registrations, errors with a fr
   v.apply({ event: 'rescanned', time: t, changed: ['/p/bad.ts'], counts: { ...counts, transform: 76 }, previous: { ...counts, transform: 76 }, timings: { warmOpenMs: 30, reread: 1, lookupUs: 0.1 } });
   assert.doesNotMatch(v.render(200), /Errors:/);
 });
+
+test('plugins new --watch writes the template and opens the playground on it', async () => {
+  const p = tempProject();
+  const child = spawn(process.execPath, [cliPath, 'plugins', 'new', 'FoldMine', '--kind', 'transform', '--watch', '--json'], { cwd: p.dir, env: { ...process.env, HOME: p.home, BRAINSMITH_PLUGIN_PATH: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const seen = new Promise<Ev[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no check of the new file: ${out}`)), 90_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const events = out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Ev);
+      if (events.some((e) => e.event === 'checked')) {
+        clearTimeout(timer);
+        resolve(events);
+      }
+    });
+  });
+  const events = await seen;
+  const file = path.join(p.dir, 'brainsmith_plugins', 'fold-mine.ts');
+  assert.equal(events[0]!.event, 'ready');
+  const reg = events.find((e) => e.event === 'registered') as Extract<WatchEvent, { event: 'registered' }>;
+  assert.deepEqual([reg.qualifiedName, reg.file], ['project:FoldMine', file]);
+  const checked = events.find((e) => e.event === 'checked') as Extract<WatchEvent, { event: 'checked' }>;
+  assert.deepEqual([checked.file, checked.ok], [file, true]);
+  child.stdin.write('q\n');
+  assert.equal(await new Promise((resolve) => child.on('close', resolve)), 0);
+});
