@@ -10,7 +10,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { errorMessage } from '../errors.js';
 import { checkSelected } from './check.js';
@@ -125,6 +127,19 @@ function measureColdOpen(cwd: string, pluginPath: string | undefined): Promise<n
   });
 }
 
+/**
+ * Starts esbuild's service (the one transpile.ts uses: the same module instance) before the first save,
+ * so that save is not the one paying for spawning it.
+ */
+async function warmUpTranspiler(): Promise<void> {
+  try {
+    const esbuild = createRequire(fileURLToPath(import.meta.resolve('tsx/esm/api')))('esbuild') as { transform(src: string, o: object): Promise<unknown> };
+    await esbuild.transform('export {}', { loader: 'ts', format: 'esm' });
+  } catch {
+    // Only a warm-up: the first save then starts it.
+  }
+}
+
 function isUnder(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
@@ -162,6 +177,7 @@ export async function startWatch(opts: WatchOptions): Promise<WatchHandle> {
   const timings: WatchTimings = { warmOpenMs: reg.stats.openMs, reread: reg.stats.cacheMisses, lookupUs: measureLookupUs(reg) };
   const watching = [...new Set([...sourceDirs(reg), ...extra, path.join(reg.projectDir, CONFIG_FILE)])].filter((p) => existsSync(p));
 
+  await warmUpTranspiler();
   const { watch } = await import('chokidar');
   const watcher = watch(watching, {
     ignoreInitial: true,
