@@ -70,7 +70,7 @@ function zodMessage(file: string, err: z.ZodError, lineOf: (p: readonly Property
 /** The unions here are "name or object" and the four step-edit forms: say which forms are allowed. */
 function unionMessage(i: z.core.$ZodIssue): string {
   const path = i.path;
-  if (path.includes('steps')) return "expected { before|after|replace: 'Transform', step: 'Step' } or { remove: 'Transform' }";
+  if (path.includes('steps')) return "expected { before|after|replace: 'Anchor', insert|with|step: 'Name' } or { remove: 'Anchor' } (insert with before/after, with with replace)";
   if (path.includes('stages')) return 'expected a transform name or { name, options?, repeat? }';
   return i.message;
 }

@@ -15,14 +15,24 @@ export const transformRefSchema = z.union([
     options: z.record(z.string(), z.unknown()).optional(),
     /** true: repeat until it reports no change (bounded); a number: at most that many applications. */
     repeat: z.union([z.boolean(), z.number().int().min(1).max(10_000)]).optional(),
+    /** Skipped with a warning when the component is missing or its plugin failed to load. */
+    optional: z.boolean().optional(),
+    /** Used instead when the component is missing or its plugin failed to load. */
+    fallback: transformName.optional(),
   }),
 ]);
 export type TransformRef = z.infer<typeof transformRefSchema>;
 
 const stepBody = { step: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() };
 
-/** Step insertion relative to a transform, or removal of a transform. */
+/**
+ * Edits of the stage lists (through `extends` too): insert a transform or step before/after an anchor,
+ * replace one, or remove one. `step:` is the older spelling of `insert:` for Step plugins.
+ */
 export const stepEditSchema = z.union([
+  z.strictObject({ before: transformName, insert: transformRefSchema }),
+  z.strictObject({ after: transformName, insert: transformRefSchema }),
+  z.strictObject({ replace: transformName, with: transformRefSchema }),
   z.strictObject({ before: transformName, ...stepBody }),
   z.strictObject({ after: transformName, ...stepBody }),
   z.strictObject({ replace: transformName, ...stepBody }),

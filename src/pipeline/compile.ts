@@ -22,6 +22,7 @@ import { estimateBuild, type BuildEstimate } from './compile-estimate.js';
 import { BuildFolder, checkTarget } from './output-dir.js';
 import { checkRunOptions, opTypeHistogram, runPlan, type RunResult, type StageResult } from './pass-manager.js';
 import { buildPlan } from './plan.js';
+import { checkBrokenOverrides, warnBrokenPlugins } from './plugin-health.js';
 import type { Progress } from './progress.js';
 import { timeReport } from './reports.js';
 import { loadExecutor, Verifier, describeMismatch, type ExecuteFn, type VerificationReport } from './verification.js';
@@ -124,13 +125,16 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   const ownRegistry = !reg;
   if (!reg) {
     reg = await openRegistry({ cwd, log, strict: opts.strictPlugins });
-    enableLifecycle(reg);
+    await enableLifecycle(reg);
   }
   try {
     // The folder exists before the plan: options such as SetFolding's output name files inside it.
     const folder = new BuildFolder(target);
     try {
+      warnBrokenPlugins(reg, log);
       const plan = await buildPlan(reg, blueprint, targetVariables(hw, folder.dir));
+      checkBrokenOverrides(reg, plan);
+      for (const w of plan.warnings) log.warn(w);
       checkRunOptions(plan, opts);
       log.debug({ blueprint: blueprint.name, files: blueprint.files }, `blueprint ${blueprint.name}`);
       warnUnusedSettings(plan.variables, hw, blueprint.name, log);

@@ -11,6 +11,7 @@ import { assertGraphValid } from '../ir/verify.js';
 import type { Registry } from '../plugins/registry.js';
 import { applyTransform, runStep } from '../plugins/runtime.js';
 import { STAGES, normalizeStage, type Stage } from '../plugins/schemas.js';
+import { hardwareNodes, publishMappedKernels } from './kernel-events.js';
 import type { Plan, PlanItem, StagePlan } from './plan.js';
 
 export interface ItemResult {
@@ -191,6 +192,7 @@ export async function runPlan(reg: Registry, plan: Plan, model: Model, opts: Run
       // Kept current across items and recounted only after an item that changed the model: O(N) per change,
       // not per item.
       let histogram = opTypeHistogram(model);
+      let hwNodes = hardwareNodes(model);
       for (const [i, item] of items.entries()) {
         opts.hooks?.progress?.({ stage: sp.stage, stageIndex: k + 1, stageCount: toRun.length, item: item.entry.name, itemIndex: i + 1, itemCount: items.length });
         const version = model.graph.version;
@@ -201,6 +203,7 @@ export async function runPlan(reg: Registry, plan: Plan, model: Model, opts: Run
           const after = opTypeHistogram(model);
           diff = histogramDiff(histogram, after);
           histogram = after;
+          hwNodes = publishMappedKernels(reg.events, model, hwNodes, { transform: item.entry.qualifiedName, stage: sp.stage });
         }
         for (const t of diff) touched.add(t);
         itemResults.push({ stage: sp.stage, name: item.entry.qualifiedName, kind: item.kind, runs: r.runs, changed: r.changed, ms: r.ms, opTypesChanged: diff });

@@ -7,10 +7,11 @@ import { BrainsmithError, errorMessage } from '../errors.js';
 import type { ComponentEntry } from '../plugins/entry.js';
 import type { Registry } from '../plugins/registry.js';
 import { STAGES, type Stage } from '../plugins/schemas.js';
-import type { TransformDeclaration } from '../plugins/types.js';
+import type { Declared, TransformDeclaration } from '../plugins/types.js';
 import { validateOptions } from '../plugins/runtime.js';
-import type { Blueprint, StageEntry } from './blueprint-schema.js';
+import type { Blueprint } from './blueprint-schema.js';
 import { resolveOptionVariables, variablesUsed, type BlueprintVars } from './blueprint-vars.js';
+import { applyEdits, draftOf, where, type Draft } from './plan-edits.js';
 
 /** Applications allowed for `repeat: true` before a transform that keeps changing the model is an error. */
 export const DEFAULT_FIXPOINT_LIMIT = 50;
@@ -37,27 +38,8 @@ export interface Plan {
   stages: StagePlan[];
   /** The compile settings (`${target_fps}`, …) that some option of the plan refers to. */
   variables: Set<string>;
-}
-
-interface Draft {
-  kind: 'transform' | 'step';
-  name: string;
-  options: Record<string, unknown>;
-  repeat: boolean | number | undefined;
-  file: string;
-  path: string;
-  /** Options set by an `options:` overlay → where it was written (for messages about that key). */
-  overlaid?: Record<string, { file: string; path: string }>;
-}
-
-function draftOf(e: StageEntry): Draft {
-  const r = e.ref;
-  if (typeof r === 'string') return { kind: 'transform', name: r, options: {}, repeat: undefined, file: e.file, path: e.path };
-  return { kind: 'transform', name: r.name, options: r.options ?? {}, repeat: r.repeat, file: e.file, path: e.path };
-}
-
-function where(file: string, p: string): string {
-  return `${file}: ${p}`;
+  /** Optional components skipped and fallbacks used, one line each (compile logs them). */
+  warnings: string[];
 }
 
 /** Resolves a name as the user wrote it, with the table's suggestions, and a hint when it is another kind. */
@@ -76,43 +58,6 @@ function resolve(reg: Registry, kind: 'transform' | 'step', name: string, at: st
     throw new BrainsmithError('E_PLUGIN_NOT_FOUND', `${at}: ${errorMessage(e)}`, { kind: 'input', cause: e });
   }
   throw new Error('unreachable');
-}
-
-function sameComponent(reg: Registry, written: string, entry: ComponentEntry): boolean {
-  return written === entry.name || written === entry.qualifiedName || reg.transforms.tryGet(written) === entry;
-}
-
-/** Applies `steps:` edits to the per-stage drafts. Insertions go next to the first occurrence; remove drops all. */
-function applyEdits(reg: Registry, bp: Blueprint, drafts: Record<Stage, Draft[]>): void {
-  for (const { edit, file, path } of bp.steps) {
-    const targetName = 'remove' in edit ? edit.remove : 'before' in edit ? edit.before : 'after' in edit ? edit.after : edit.replace;
-    const key = 'remove' in edit ? 'remove' : 'before' in edit ? 'before' : 'after' in edit ? 'after' : 'replace';
-    const at = where(file, `${path}.${key}`);
-    const target = resolve(reg, 'transform', targetName, at);
-    let found = false;
-    for (const stage of STAGES) {
-      const list = drafts[stage];
-      if ('remove' in edit) {
-        const kept = list.filter((d) => !(d.kind === 'transform' && sameComponent(reg, d.name, target)));
-        if (kept.length !== list.length) found = true;
-        drafts[stage] = kept;
-        continue;
-      }
-      if (found) continue;
-      const i = list.findIndex((d) => d.kind === 'transform' && sameComponent(reg, d.name, target));
-      if (i < 0) continue;
-      found = true;
-      const step: Draft = { kind: 'step', name: edit.step, options: edit.options ?? {}, repeat: undefined, file, path: `${path}.step` };
-      if ('before' in edit) list.splice(i, 0, step);
-      else if ('after' in edit) list.splice(i + 1, 0, step);
-      else list.splice(i, 1, step);
-    }
-    // An inherited edit whose transform the child's stage lists dropped no longer applies.
-    if (!found && file !== bp.files[0]) continue;
-    if (!found) {
-      throw new BrainsmithError('E_BLUEPRINT_INVALID', `${at}: transform '${targetName}' is not in any stage of blueprint '${bp.name}'`, { kind: 'input', file });
-    }
-  }
 }
 
 /**
@@ -177,11 +122,13 @@ export async function buildPlan(reg: Registry, bp: Blueprint, vars: BlueprintVar
   applyOverlays(reg, bp, drafts);
   const stages: StagePlan[] = [];
   const variables = new Set<string>();
+  const warnings: string[] = [];
   for (const stage of STAGES) {
     const items: PlanItem[] = [];
     for (const d of drafts[stage]) {
-      const entry = resolve(reg, d.kind, d.name, where(d.file, d.path));
-      const declared = await entry.load();
+      const got = await resolveDraft(reg, d, warnings);
+      if (!got) continue;
+      const { entry, declared } = got;
       const schema = (declared.declaration as { options?: z.ZodType }).options;
       variablesUsed(d.options, variables);
       const options = resolveOptionVariables(d.options, vars, where(d.file, `${d.path}.options`));
@@ -199,7 +146,31 @@ export async function buildPlan(reg: Registry, bp: Blueprint, vars: BlueprintVar
     }
     stages.push({ stage, items });
   }
-  return { blueprint: bp, stages, variables };
+  return { blueprint: bp, stages, variables, warnings };
+}
+
+/**
+ * Resolves and imports a draft's component. When it is missing or its plugin fails to load, a
+ * `fallback:` takes its place and an `optional:` one is left out, each with a warning; otherwise the
+ * error stands.
+ */
+async function resolveDraft(reg: Registry, d: Draft, warnings: string[]): Promise<{ entry: ComponentEntry; declared: Declared } | undefined> {
+  const at = where(d.file, d.path);
+  try {
+    const entry = resolve(reg, d.kind, d.name, at);
+    return { entry, declared: await entry.load() };
+  } catch (e) {
+    if (!d.fallback && !d.optional) throw e;
+    const why = errorMessage(e).replace(`${at}: `, '');
+    if (d.fallback) {
+      const kind = !reg.transforms.has(d.fallback) && reg.steps.has(d.fallback) ? 'step' : 'transform';
+      const entry = resolve(reg, kind, d.fallback, `${at}.fallback`);
+      warnings.push(`${at}: using fallback ${entry.qualifiedName} instead of '${d.name}': ${why}`);
+      return { entry, declared: await entry.load() };
+    }
+    warnings.push(`${at}: skipping optional '${d.name}': ${why}`);
+    return undefined;
+  }
 }
 
 /** What `--stop-after` names: a stage, or a transform/step of the plan (its first occurrence). */

@@ -147,8 +147,25 @@ export async function checkPlugins(opts: CheckOptions = {}): Promise<CheckReport
   const known = (t: string) => reg0.plugins.some((p) => p.files.some((f) => isUnder(f, t)) || (p.root !== '' && isUnder(p.root, t)));
   const outside = extra.filter((t) => !known(t));
   const reg = outside.length ? await openRegistry({ ...opts, cache: false, pluginPath: [basePath, ...outside].filter(Boolean).join(path.delimiter) }) : reg0;
-  enableLifecycle(reg);
+  await enableLifecycle(reg);
   const selected = selectPlugins(reg, opts.targets ?? [], opts.all ?? false, cwd);
+  const report = await checkSelected(reg, selected);
+  try {
+    await closeRegistry(reg);
+  } catch (err) {
+    const d = diag('E_PLUGIN_HOOK', errorMessage(err), { file: isBrainsmithError(err) ? err.file : undefined });
+    report.diagnostics.push(d);
+    report.errors++;
+  }
+  return report;
+}
+
+/**
+ * The checks of `plugins check` for some plugins of an open registry (with its lifecycle enabled): their
+ * diagnostics, capabilities, loading each component and running transform examples. `plugins watch`
+ * uses it on the plugin of a changed file.
+ */
+export async function checkSelected(reg: Registry, selected: Set<PluginRecord>): Promise<CheckReport> {
   const diagnostics: Diagnostic[] = reg.diagnostics.filter((d) => d.plugin === undefined || [...selected].some((p) => p.id === d.plugin));
   for (const p of selected) {
     diagnostics.push(...capabilityDiagnostics(reg, p));
@@ -163,11 +180,6 @@ export async function checkPlugins(opts: CheckOptions = {}): Promise<CheckReport
       }
       if (e.kind === 'transform' && e.meta.examples?.length) diagnostics.push(...(await exampleDiagnostics(reg, e)));
     }
-  }
-  try {
-    await closeRegistry(reg);
-  } catch (err) {
-    diagnostics.push(diag('E_PLUGIN_HOOK', errorMessage(err), { file: isBrainsmithError(err) ? err.file : undefined }));
   }
   const plugins = [...selected].map((p) => ({ id: p.id, source: p.source, status: p.status, reason: p.reason, components: p.components.map((c) => c.qualifiedName) }));
   return {

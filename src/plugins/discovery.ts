@@ -3,7 +3,7 @@
  * (a manifest folder, an npm package, a loose file, or the built-ins) becomes a PluginUnit listing its
  * module files with size and mtime, which is what the cache is keyed on.
  */
-import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,12 +11,13 @@ import { errorMessage, isBrainsmithError } from '../errors.js';
 import { configuredPluginDirs, PROJECT_PLUGIN_DIR, type ProjectConfig } from './config.js';
 import { diag, type Diagnostic } from './diagnostics.js';
 import { MANIFEST_FILE, readManifestFile, readPackagePlugin } from './manifest.js';
-import type { PluginManifest } from './schemas.js';
+import { RESERVED_IDS, type PluginManifest } from './schemas.js';
 
-export const SOURCE_KINDS = ['project', 'user', 'env', 'npm', 'builtin'] as const;
+/** `code`: components handed to the registry by a script or test (Registry.register), not found on disk. */
+export const SOURCE_KINDS = ['code', 'project', 'user', 'env', 'npm', 'builtin'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 /** Lower is stronger: a short name defined in two sources resolves to the lower priority. */
-export const SOURCE_PRIORITY: Readonly<Record<SourceKind, number>> = { project: 0, user: 1, env: 2, npm: 3, builtin: 4 };
+export const SOURCE_PRIORITY: Readonly<Record<SourceKind, number>> = { code: -1, project: 0, user: 1, env: 2, npm: 3, builtin: 4 };
 export const BUILTIN_NAMESPACE = 'brainsmith';
 
 const PLUGIN_EXT = /\.(?:ts|mts|js|mjs)$/;
@@ -144,9 +145,21 @@ function manifestUnit(
   unit.id = m.id ?? info.name;
   unit.namespace = unit.id;
   unit.version = m.version ?? info.version;
+  if (RESERVED_IDS.has(unit.id.toLowerCase())) {
+    // A plugin named like a host namespace would replace the built-ins; refuse it before anything loads.
+    const claimed = unit.id;
+    unit.id = unit.namespace = `${source}/${path.basename(dir)}`;
+    unit.problems.push(diag('E_MANIFEST_INVALID', `${info.file}: plugin id '${claimed}' is reserved (${[...RESERVED_IDS].join(', ')} belong to brainsmith); set another id`, { plugin: unit.id, file: info.file }));
+    unit.manifest = undefined;
+    return unit;
+  }
   if (m.modules) {
     for (const rel of m.modules) {
       const p = path.resolve(dir, rel);
+      if (!isInside(dir, p)) {
+        unit.problems.push(diag('E_MANIFEST_INVALID', `${info.file}: module '${rel}' is outside the plugin folder ${dir}`, { plugin: unit.id, file: info.file }));
+        continue;
+      }
       try {
         unit.files.push(statFile(p));
       } catch {
@@ -159,6 +172,19 @@ function manifestUnit(
     for (const f of files) unit.files.push(statFile(f));
   }
   return unit;
+}
+
+/** True when `p` is `dir` or below it, following symlinks (a link out of the folder is outside). */
+function isInside(dir: string, p: string): boolean {
+  const real = (x: string): string => {
+    try {
+      return realpathSync(x);
+    } catch {
+      return path.resolve(x);
+    }
+  };
+  const rel = path.relative(real(dir), real(p));
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** A folder given as a plugin root: one manifest plugin, or loose files plus nested manifest plugins. */
@@ -244,6 +270,9 @@ export function discover(opts: DiscoveryOptions): Discovery {
   const sources: SourceInfo[] = [];
   const units: PluginUnit[] = [];
   const problems: Diagnostic[] = [];
+  // The same folder reached twice (plugins add of brainsmith_plugins, an env path to it, a symlink) is
+  // scanned once, by its strongest source: otherwise every file there would be a duplicate of itself.
+  const scanned = new Set<string>();
   const addRoot = (kind: SourceKind, dir: string, looseNamespace: string, mustExist: boolean, origin: string): void => {
     const exists = existsSync(dir);
     sources.push({ kind, path: dir, exists });
@@ -251,6 +280,9 @@ export function discover(opts: DiscoveryOptions): Discovery {
       if (mustExist) problems.push(diag('E_PLUGIN_PATH_MISSING', `plugin folder ${dir} (from ${origin}) does not exist`, { file: origin }));
       return;
     }
+    const real = realpathSync(dir);
+    if (scanned.has(real)) return;
+    scanned.add(real);
     scanRoot(dir, kind, looseNamespace, units);
   };
 

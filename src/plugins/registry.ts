@@ -10,9 +10,10 @@ import { BrainsmithError, errorMessage, isBrainsmithError } from '../errors.js';
 import { grantedCapabilities } from './capabilities.js';
 import { findProjectDir, readProjectConfig, PROJECT_PLUGIN_DIR, CONFIG_FILE, type ProjectConfig } from './config.js';
 import { diag, type Diagnostic, type DiagnosticCode } from './diagnostics.js';
-import { discover, userHome, type PluginFile, type PluginUnit, type SourceInfo } from './discovery.js';
+import { discover, SOURCE_PRIORITY, userHome, type PluginFile, type PluginUnit, type SourceInfo } from './discovery.js';
 import { ComponentEntry, type PluginRecord } from './entry.js';
 import { EventBus } from './events.js';
+import { declaredOf } from './define.js';
 import { extractComponents, findExport } from './extract.js';
 import { hostVersion as readHostVersion } from './host.js';
 import { importBundle, importPluginFile } from './loader.js';
@@ -44,6 +45,11 @@ export interface OpenRegistryOptions {
   strict?: boolean;
   /** Share an event bus, e.g. to see plugin:failed during opening. */
   events?: EventBus;
+  /**
+   * Components declared in memory (defineTransform(...) values, or decorated classes), registered like
+   * files with the same validation, duplicate and shadowing rules, in namespace `code` (see register()).
+   */
+  components?: unknown[];
 }
 
 export interface RegistryStats {
@@ -235,8 +241,52 @@ export class Registry {
     }
   }
 
+  /**
+   * Settles plugin statuses and the tables after loading: a plugin whose `requires` names a plugin that is
+   * not ok becomes unmet, and a plugin that is not ok contributes nothing (its components leave the tables,
+   * so a compile cannot use half a failed plugin). Then short names are resolved again.
+   */
+  settle(): void {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const rec of this.plugins) {
+        if (rec.status !== 'ok') continue;
+        for (const id of Object.keys(rec.manifest?.requires ?? {})) {
+          const dep = this.plugin(id);
+          if (!dep || dep.status === 'ok') continue;
+          rec.status = 'unmet';
+          rec.reason = `requires plugin ${id}, which is ${dep.status === 'disabled' ? 'disabled' : dep.status === 'unmet' ? 'not loaded (unmet dependency)' : 'failed'}`;
+          const d = diag('E_PLUGIN_REQUIRES', `plugin ${rec.id} ${rec.reason}`, { plugin: rec.id, file: rec.manifestFile });
+          rec.diagnostics.push(d);
+          this.diagnostics.push(d);
+          this.events.publish('plugin:failed', { plugin: rec.id, code: d.code, message: d.message, file: d.file });
+          changed = true;
+          break;
+        }
+      }
+    }
+    for (const rec of this.plugins) {
+      if (rec.status === 'ok' || !rec.components.length) continue;
+      const gone = new Set(rec.components);
+      for (const t of Object.values(this.#tables)) t.removeWhere((e) => gone.has(e));
+      rec.components.length = 0;
+    }
+    this.resolveShortNames();
+  }
+
   /** Short-name resolution: the strongest source wins; ties go to discovery order. */
   resolveShortNames(): void {
+    // Idempotent: settle() calls it again after components left the tables.
+    const derived = new Set<DiagnosticCode>(['W_PLUGIN_SHADOWED', 'W_OVERRIDES_NOTHING', 'W_BACKEND_UNKNOWN_KERNEL']);
+    const keep = this.diagnostics.filter((d) => !derived.has(d.code));
+    this.diagnostics.splice(0, this.diagnostics.length, ...keep);
+    for (const table of Object.values(this.#tables)) {
+      table.byShort.clear();
+      for (const e of table.entries) {
+        e.shadows.length = 0;
+        e.shadowedBy = undefined;
+      }
+    }
     for (const table of Object.values(this.#tables)) {
       const groups = new Map<string, ComponentEntry[]>();
       for (const e of table.entries) {
@@ -281,6 +331,50 @@ export class Registry {
     }
   }
 
+  /**
+   * Registers components declared in memory (a script or a test): `defineTransform(...)` values or classes
+   * decorated with `@transform` & co. They belong to a plugin of source `code` (the strongest, so they win a
+   * short name, with the usual shadowing warning unless they declare `overrides`), in namespace `code`
+   * unless another is given. The same qualified name twice is E_PLUGIN_DUPLICATE, as for files.
+   */
+  register(components: unknown | unknown[], opts: { namespace?: string; id?: string } = {}): ComponentEntry[] {
+    const list = Array.isArray(components) ? components : [components];
+    const namespace = opts.namespace ?? 'code';
+    const id = opts.id ?? namespace;
+    const file = `<code:${id}>`;
+    const mod: Record<string, unknown> = {};
+    list.forEach((c, i) => {
+      if (!declaredOf(c)) {
+        throw new BrainsmithError('E_PLUGIN_EXPORT', `register(): item ${i} is not a declared component (wrap it in defineTransform/defineKernel/defineBackend/defineStep, or decorate the class)`, { kind: 'input' });
+      }
+      mod[`c${i}`] = c;
+    });
+    let rec = this.plugins.find((p) => p.source === 'code' && p.id === id);
+    if (!rec) {
+      rec = { id, namespace, source: 'code', root: '', status: 'ok', files: [file], components: [], diagnostics: [], granted: grantedCapabilities({ id, namespace, source: 'code', asked: undefined }, this.config.plugins), imported: true };
+      this.plugins.push(rec);
+    }
+    const prev = this.preloaded(file) ?? {};
+    const offset = Object.keys(prev).length;
+    const shifted = Object.fromEntries(Object.values(mod).map((v, i) => [`c${offset + i}`, v]));
+    const metas = extractComponents(shifted, file).map((c) => c.meta);
+    // Duplicates fail the call (the caller is right there), not the plugin.
+    const names = new Set<string>();
+    for (const m of metas) {
+      const q = `${namespace}:${m.name}`;
+      const prevEntry = this.#tables[m.kind].byQualified.get(q);
+      if (prevEntry || names.has(`${m.kind} ${q}`)) {
+        throw new BrainsmithError('E_PLUGIN_DUPLICATE', `${m.kind} ${q} is declared twice: ${prevEntry ? `${prevEntry.file}${prevEntry.meta.line ? `:${prevEntry.meta.line}` : ''}` : 'in this register() call'} and ${m.line ? `line ${m.line} of the caller` : 'register()'}`, { kind: 'input' });
+      }
+      names.add(`${m.kind} ${q}`);
+    }
+    this.preload(file, { ...prev, ...shifted });
+    const before = rec.components.length;
+    this.addComponents(rec, { path: file, size: 0, mtimeMs: 0 }, metas);
+    this.resolveShortNames();
+    return rec.components.slice(before);
+  }
+
   /** Counts per kind, for `plugins list`. */
   counts(): Record<ComponentKind, number> {
     return { transform: this.#tables.transform.size, kernel: this.#tables.kernel.size, backend: this.#tables.backend.size, step: this.#tables.step.size };
@@ -288,9 +382,8 @@ export class Registry {
 }
 
 function priorityOf(e: ComponentEntry): number {
-  return PRIORITY[e.plugin.source];
+  return SOURCE_PRIORITY[e.plugin.source];
 }
-const PRIORITY = { project: 0, user: 1, env: 2, npm: 3, builtin: 4 } as const;
 
 function recordOf(u: PluginUnit, cfg: ProjectConfig): PluginRecord {
   return {
@@ -502,7 +595,7 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   const all = [...ready, ...pending.map((p) => ({ rec: p.rec, file: p.file, metas: results.get(p.file) ?? [] }))];
   all.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
   for (const r of all) reg.addComponents(r.rec, r.file, r.metas);
-  reg.resolveShortNames();
+  reg.settle();
 
   reg.stats.cacheHits = userCache.hits + (projectCache !== userCache ? projectCache.hits : 0);
   reg.stats.cacheMisses = pending.length;
@@ -518,21 +611,29 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
 
   if (opts.strict) {
     const failed = reg.plugins.filter((p) => p.status === 'failed' || p.status === 'unmet');
-    if (failed.length) {
-      throw new BrainsmithError('E_PLUGIN_FAILED', `${failed.length} plugin(s) failed to load (--strict-plugins): ${failed.map((p) => `${p.id}: ${p.reason}`).join('; ')}`, { kind: 'input' });
+    // Problems that belong to no plugin (a configured folder that does not exist) fail strict loading too.
+    const other = found.problems.filter((d) => d.severity === 'error');
+    if (failed.length || other.length) {
+      const what = [...other.map((d) => d.message), ...failed.map((p) => `${p.id}: ${p.reason}`)];
+      throw new BrainsmithError('E_PLUGIN_FAILED', `${failed.length} plugin(s) failed to load${other.length ? ` and ${other.length} plugin source problem(s)` : ''} (--strict-plugins): ${what.join('; ')}`, { kind: 'input' });
     }
   }
   // eager: true imports at start (after indexing, so a failure is reported like any other load).
+  // Their setup hooks run when the lifecycle is enabled (enableLifecycle), providers first.
   const eager = reg.plugins.filter((p) => p.status === 'ok' && p.manifest?.eager);
+  let eagerFailed = false;
   for (const p of eager) {
-    for (const c of p.components) {
+    for (const c of [...p.components]) {
       try {
         await reg.loadEntry(c);
       } catch (e) {
+        eagerFailed = true;
         failPlugin(reg, p, diag(isBrainsmithError(e) ? (e.code as DiagnosticCode) : 'E_PLUGIN_IMPORT', errorMessage(e), { plugin: p.id, file: c.file }));
       }
     }
   }
+  if (eagerFailed) reg.settle();
+  if (opts.components?.length) reg.register(opts.components);
   reg.stats.openMs = performance.now() - t0;
   log.debug({ stats: reg.stats }, 'plugins loaded');
   return reg;

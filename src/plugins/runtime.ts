@@ -3,7 +3,8 @@
  * errors wrapped with plugin, hook and component (and node, when the error names one).
  */
 import { z } from 'zod';
-import { BrainsmithError, errorMessage } from '../errors.js';
+import { BrainsmithError, errorMessage, isBrainsmithError } from '../errors.js';
+import { lineInFile } from './site.js';
 import type { Model } from '../ir/model.js';
 import { createPluginContext } from './context.js';
 import type { ComponentEntry } from './entry.js';
@@ -59,35 +60,72 @@ export function contextFor(reg: Registry, entry: ComponentEntry, options: Record
   });
 }
 
+/** Errors already wrapped with their hook context (so a nested hook does not wrap them twice). */
+const wrapped = new WeakSet<Error>();
+
 /** Wraps an error thrown by plugin code: `plugin X, hook apply of transform ns:Name (node n): message`. */
 export function pluginHookError(entry: ComponentEntry, hook: string, e: unknown): BrainsmithError {
   const node = (e as { node?: unknown; nodeName?: unknown })?.node ?? (e as { nodeName?: unknown })?.nodeName;
   const nodeText = typeof node === 'string' ? ` at node '${node}'` : '';
-  return new BrainsmithError(
-    'E_PLUGIN_HOOK',
-    `plugin ${entry.plugin.id}, ${hook}() of ${entry.kind} ${entry.qualifiedName}${nodeText} threw: ${errorMessage(e)}`,
-    { kind: 'work', file: entry.file, cause: e },
-  );
+  const what = `plugin ${entry.plugin.id}, ${hook}() of ${entry.kind} ${entry.qualifiedName}${nodeText}`;
+  // A capability denial keeps its own code (the docs promise E_CAPABILITY_DENIED), with the context added.
+  if (isBrainsmithError(e) && e.code === 'E_CAPABILITY_DENIED') {
+    const err = new BrainsmithError(e.code, `${what}: ${e.message}`, { kind: 'work', file: entry.file, cause: e });
+    wrapped.add(err);
+    return err;
+  }
+  // The plugin's own file and line, from the stack (source maps are on), so the user sees where it threw.
+  const line = lineInFile(e, entry.file);
+  const site = line ? ` (at ${entry.file}:${line})` : '';
+  return new BrainsmithError('E_PLUGIN_HOOK', `${what} threw: ${errorMessage(e)}${site}`, { kind: 'work', file: entry.file, cause: e });
 }
 
 async function callHook(entry: ComponentEntry, hook: string, fn: () => unknown): Promise<unknown> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof BrainsmithError && e.code === 'E_PLUGIN_HOOK') throw e;
+    if (e instanceof BrainsmithError && (e.code === 'E_PLUGIN_HOOK' || wrapped.has(e))) throw e;
     throw pluginHookError(entry, hook, e);
   }
 }
 
-/** Installs setup/teardown handling on a registry: setup runs once when a component is first loaded. */
-export function enableLifecycle(reg: Registry): void {
-  reg.onLoad = async (entry, d) => {
-    const impl = implementationOf(d);
-    if (typeof impl.setup === 'function') {
-      const ctx = contextFor(reg, entry, validateOptions(entry, d));
-      await callHook(entry, 'setup', () => (impl.setup as (c: PluginContext) => unknown).call(impl, ctx));
+/**
+ * Installs setup/teardown handling on a registry: setup runs once when a component is first loaded, after
+ * the setup of the plugins it `requires` (their components are loaded first). Components imported before
+ * this call (eager plugins) get their setup now; the returned promise settles when those have run.
+ */
+export function enableLifecycle(reg: Registry): Promise<void> {
+  const started = new Set<string>();
+  /** Plugins whose setup is under way: a `requires` cycle must not wait on itself. */
+  const inSetup = new Set<string>();
+  const setup = async (entry: ComponentEntry, d: Declared): Promise<void> => {
+    if (started.has(entry.qualifiedName)) return;
+    started.add(entry.qualifiedName);
+    inSetup.add(entry.plugin.id);
+    try {
+      for (const id of Object.keys(entry.plugin.manifest?.requires ?? {})) {
+        const dep = reg.plugin(id);
+        if (!dep || dep.status !== 'ok' || inSetup.has(dep.id)) continue;
+        // Already imported (eager) components get no onLoad call: set them up here (setup is idempotent).
+        for (const c of dep.components) await setup(c, await reg.loadEntry(c));
+      }
+      const impl = implementationOf(d);
+      if (typeof impl.setup === 'function') {
+        const ctx = contextFor(reg, entry, validateOptions(entry, d));
+        await callHook(entry, 'setup', () => (impl.setup as (c: PluginContext) => unknown).call(impl, ctx));
+      }
+    } finally {
+      inSetup.delete(entry.plugin.id);
     }
   };
+  reg.onLoad = setup;
+  const early = reg.loadedNames();
+  return (async () => {
+    for (const name of early) {
+      const entry = reg.component(name);
+      if (entry) await setup(entry, await reg.loadEntry(entry));
+    }
+  })();
 }
 
 /** Runs teardown hooks of every loaded component, in reverse load order. Errors are collected, not thrown early. */

@@ -3,6 +3,7 @@
  * `plugins` section of the project config. Objects are strict, so a misspelt key is an error, never
  * silently dropped.
  */
+import semver from 'semver';
 import { z } from 'zod';
 
 export const COMPONENT_KINDS = ['transform', 'kernel', 'backend', 'step'] as const;
@@ -16,7 +17,8 @@ export type Stage = (typeof STAGES)[number];
 export const STAGE_ALIASES: Readonly<Record<string, Stage>> = {
   graph_cleanup: 'cleanup',
   topology_optimization: 'topology',
-  kernel_optimization: 'kernel_mapping',
+  // Folding (SetFolding) and FIFO sizing both run after kernel mapping, in `optimization`.
+  kernel_optimization: 'optimization',
   graph_optimization: 'optimization',
 };
 
@@ -136,14 +138,21 @@ export const REQUIRED_METHOD: Readonly<Record<ComponentKind, string | undefined>
   step: 'run',
 };
 
-const semverRange = z.string().min(1);
+const semverRange = z.string().min(1).refine((r) => semver.validRange(r) !== null, { message: 'is not a semver range (e.g. ^1.2.0, >=0.1.0 <1)' });
+const semverVersion = z.string().refine((v) => semver.valid(v) !== null, { message: 'is not a semver version (e.g. 1.2.0)' });
+/** Namespaces the host owns: a manifest may not claim them. */
+export const RESERVED_IDS: ReadonlySet<string> = new Set(['brainsmith', 'project', 'user', 'env', 'code']);
 
 /** `brainsmith-plugin.json`, and the `brainsmith` field of an npm package.json. */
 export const manifestSchema = z.strictObject({
   $schema: z.string().optional(),
-  id: z.string().regex(/^[a-z0-9@][a-z0-9._/@-]*$/i, 'id must be a simple name (letters, digits, . _ - / @)').optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9@][a-z0-9._/@-]*$/i, 'id must be a simple name (letters, digits, . _ - / @)')
+    .refine((id) => !RESERVED_IDS.has(id.toLowerCase()), { message: `id is reserved (${[...RESERVED_IDS].join(', ')} belong to brainsmith)` })
+    .optional(),
   name: z.string().optional(),
-  version: z.string().optional(),
+  version: semverVersion.optional(),
   description: z.string().optional(),
   brainsmith: semverRange.optional(),
   requires: z.record(z.string(), semverRange).optional(),

@@ -45,6 +45,19 @@ export class ComponentTable {
     if (e.meta.kernel) push(this.byKernel, shortName(e.meta.kernel), e);
   }
 
+  /** Drops entries (of a plugin that failed after indexing); short names are resolved again by the registry. */
+  removeWhere(pred: (e: ComponentEntry) => boolean): void {
+    const kept = this.entries.filter((e) => !pred(e));
+    if (kept.length === this.entries.length) return;
+    this.entries.length = 0;
+    this.byQualified.clear();
+    this.byNamespace.clear();
+    this.byStage.clear();
+    this.byKernel.clear();
+    this.byShort.clear();
+    for (const e of kept) this.add(e);
+  }
+
   tryGet(name: string): ComponentEntry | undefined {
     const e = this.byShort.get(name) ?? this.byQualified.get(name);
     if (e !== undefined && e.shadows.length > 0 && !this.#warned.has(name) && e.unannouncedShadows().length > 0) {

@@ -125,8 +125,10 @@ test('acceptance: project define and decorator forms, a user plugin, an added fo
   assert.ok(by('RemoveIdentityOps'), 'built-ins still listed');
   const broken = j.failed.find((f) => f.plugin === 'project/broken');
   assert.match(broken?.reason ?? '', /broken\.ts:2: threw while loading: kaput/);
+  // kernel_optimization is folding's stage in the design: it is `optimization` (issue 15, bug 11).
   const text = run(['transforms', 'list', '--stage', 'kernel_optimization'], p.dir, p.home).stdout;
-  assert.match(text, /kernel_mapping:\n\s+AcmeKernelMapper\s+project/);
+  assert.match(text, /optimization:\n\s+CustomOptimizer\s+project/);
+  assert.doesNotMatch(text, /AcmeKernelMapper/);
   const list = run(['plugins', 'list'], p.dir, p.home).stdout;
   assert.match(list, /project\/broken\s+project\s+-\s+0\s+failed: /);
   assert.match(list, /project\/acme\s+project\s+-\s+1\s+ok/);

@@ -212,7 +212,12 @@ export default defineTransform({ name: 'Caps', stage: 'cleanup', options: z.obje
   assert.equal((await applyTransform(reg, 'Caps', model)).changed, false);
   assert.deepEqual(seen, ['caps:ran', 'applied:caps:Caps']);
   assert.equal(reg.services.get<{ n: number }>('counter').n, 1);
-  await assert.rejects(applyTransform(reg, 'Caps', model, { n: 9 }), /plugin caps, apply\(\) of transform caps:Caps threw: plugin caps was not granted capability 'fs:write'/);
+  await assert.rejects(applyTransform(reg, 'Caps', model, { n: 9 }), (e: Error & { code?: string }) => {
+    // A denial keeps its documented code, with the hook context in front (issue 15, bug 10).
+    assert.equal(e.code, 'E_CAPABILITY_DENIED');
+    assert.match(e.message, /plugin caps, apply\(\) of transform caps:Caps: plugin caps was not granted capability 'fs:write'/);
+    return true;
+  });
   await assert.rejects(applyTransform(reg, 'Caps', model, { m: 1 }), /unknown key 'm' \(known: n\)/);
   await assert.rejects(applyTransform(reg, 'Caps', model, { n: 'x' }), /options: n: /);
   await assert.rejects(applyTransform(reg, 'Hooky', model), /plugin project\/hooky, apply\(\) of transform project:Hooky at node 'Conv_3' threw: bad node/);

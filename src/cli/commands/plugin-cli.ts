@@ -6,7 +6,7 @@ export async function openCliRegistry(log: Logger, opts: { strict?: boolean } = 
   const { openRegistry } = await import('../../plugins/registry.js');
   const { enableLifecycle } = await import('../../plugins/runtime.js');
   const reg = await openRegistry({ log, strict: opts.strict });
-  enableLifecycle(reg);
+  await enableLifecycle(reg);
   return reg;
 }
 

@@ -1,9 +1,10 @@
-/** `brainsmith plugins list | add <dir> | remove <dir> | info <name> | new <name> | check [targets..]`. */
+/** `brainsmith plugins list | add <dir> | remove <dir> | info <name> | new <name> | check [targets..] | watch [paths..]`. */
 import { BrainsmithError } from '../../errors.js';
 import type { Argv } from 'yargs';
 import { defineCommand, defineCommandGroup, type CommandContext } from '../command.js';
 import type { Registry } from '../../plugins/registry.js';
 import { failedNote, openCliRegistry, textTable } from './plugin-cli.js';
+import { watchSub } from './plugins-watch.js';
 
 type Kind = 'transform' | 'kernel' | 'backend' | 'step';
 
@@ -16,6 +17,7 @@ interface PluginsArgs {
   strict?: boolean;
   json?: boolean;
   strictPlugins?: boolean;
+  watch?: boolean;
 }
 
 async function list(args: PluginsArgs, ctx: CommandContext): Promise<void> {
@@ -139,7 +141,7 @@ async function info(args: PluginsArgs, ctx: CommandContext): Promise<void> {
   ctx.out(lines.join('\n'));
 }
 
-async function scaffold(args: PluginsArgs, ctx: CommandContext): Promise<void> {
+async function scaffold(args: PluginsArgs, ctx: CommandContext): Promise<number> {
   const name = args.name;
   if (!name) throw new BrainsmithError('E_USAGE', 'plugins new needs a name, e.g. plugins new RemoveRedundantOps --kind transform', { kind: 'usage' });
   const path = await import('node:path');
@@ -147,8 +149,15 @@ async function scaffold(args: PluginsArgs, ctx: CommandContext): Promise<void> {
   const { findProjectDir, PROJECT_PLUGIN_DIR } = await import('../../plugins/config.js');
   const dir = args.dir ? path.resolve(args.dir) : path.join(findProjectDir(), PROJECT_PLUGIN_DIR);
   const r = scaffoldPlugin(name, args.kind ?? 'transform', dir);
+  if (args.watch) {
+    // The playground on the new file: its registration is the first thing the view shows.
+    if (!args.json) ctx.out(`created ${r.files.join(' and ')}`);
+    const { runWatch } = await import('./plugins-watch.js');
+    return runWatch([r.files[0]!], args.json === true, ctx);
+  }
   if (args.json) ctx.outJson(r);
   else ctx.out(`created ${r.files.join(' and ')}\ncheck it with: brainsmith plugins check ${r.files[0]}`);
+  return 0;
 }
 
 async function check(args: PluginsArgs, ctx: CommandContext): Promise<number> {
@@ -223,9 +232,11 @@ const newSub = defineCommand<PluginsArgs>({
       .positional('name', { type: 'string', demandOption: true, describe: 'component name in PascalCase, e.g. FoldMyOps' })
       .option('kind', { choices: ['transform', 'kernel', 'backend', 'step'] as const, demandOption: true, describe: 'the kind of component' })
       .option('dir', { type: 'string', describe: 'folder to write to (default: brainsmith_plugins of the project)' })
+      .option('watch', { type: 'boolean', describe: 'then open the playground (plugins watch) on the new file' })
       .option('json', jsonOption)
       .example('$0 plugins new FoldMyOps --kind transform', 'write brainsmith_plugins/fold-my-ops.ts and fold-my-ops.test.ts')
-      .example('$0 plugins new MyAdder --kind kernel --dir vendor/acme', 'a kernel template in another folder'),
+      .example('$0 plugins new MyAdder --kind kernel --dir vendor/acme', 'a kernel template in another folder')
+      .example('$0 plugins new FoldMyOps --kind transform --watch', 'write it and watch it register as you edit'),
   run: (args, ctx) => scaffold(args, ctx),
 });
 
@@ -246,6 +257,6 @@ const checkSub = defineCommand<PluginsArgs>({
 
 export const pluginsCommand = defineCommandGroup({
   command: 'plugins',
-  describe: 'List, add, remove, inspect, create and check plugins',
-  subcommands: [listSub, addSub, removeSub, infoSub, newSub, checkSub],
+  describe: 'List, add, remove, inspect, create, check and watch plugins',
+  subcommands: [listSub, addSub, removeSub, infoSub, newSub, checkSub, watchSub],
 });
