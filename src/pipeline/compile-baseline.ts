@@ -71,7 +71,8 @@ export async function baselineFigures(reg: Registry, bp: Blueprint, modelPath: s
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'brainsmith-baseline-'));
   try {
     const plan = await buildPlan(reg, base, { ...targetVariables(hw, scratch), ...extraVars });
-    const quiet = log.child({ baseline: base.name }, { level: 'warn' });
+    // Its info lines would read as this compile's: warnings and above only (or the compile's own level if higher).
+    const quiet = log.child({ baseline: base.name }, { level: log.levelVal > 40 ? log.level : 'warn' });
     const run = await runPlan(reg, plan, await loadModel(modelPath), { log: quiet });
     if (!run.model.graph.nodeList().some((n) => hwNodeKind(n))) return undefined;
     const est = await estimateModel(run.model, reg, { target: hw.target, clockNs: hw.clockNs, file: modelPath });

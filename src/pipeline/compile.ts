@@ -207,9 +207,12 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       writeFileSync(folder.path('report', 'time_per_step.json'), `${JSON.stringify(timeReport(run), null, 2)}\n`);
       const estimate = await estimateBuild(run.model, reg, hw, folder.dir, modelPath, log);
       let comparison: BaselineComparison | undefined;
-      if (estimate && blueprint.baseline && !run.stoppedAfter) {
-        opts.progress?.note(`baseline: compiling with blueprint ${blueprint.baseline.ref} to compare`);
-        const base = await baselineFigures(reg, blueprint, modelPath, hw, extraVars, log);
+      // The baseline compiles the input model from the start: a partial run has nothing to compare with.
+      if (estimate && blueprint.baseline && !run.stoppedAfter && !opts.startFrom) {
+        const base = await baselineFigures(reg, blueprint, modelPath, hw, extraVars, log).catch((e: unknown) => {
+          log.warn(`no comparison: the baseline blueprint ${blueprint.baseline!.ref} failed on this model: ${errorMessage(e)}`);
+          return undefined;
+        });
         if (base) {
           comparison = compareFigures(base.name, base.figures, buildFigures(estimate));
           log.info({ comparison }, `gains over ${base.name}: LUT ${comparison.gain.LUT}, BRAM_18K ${comparison.gain.BRAM_18K}, DSP ${comparison.gain.DSP}, fps ×${comparison.gain.fpsRatio}`);
