@@ -1,4 +1,4 @@
-import { defineKernel, z, BrainsmithError, ElemType, makeTensor, smallestDataType } from '../../src/index.js';
+import { defineKernel, z, BrainsmithError, ElemType, makeTensor, parseDataType, smallestDataType, type DataType } from '../../src/index.js';
 import { datatype, datatypeName, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/kernel.js';
 
 export const labelSelectAttributes = z.looseObject({
@@ -11,6 +11,16 @@ export const labelSelectAttributes = z.looseObject({
   numInputVectors: z.array(positiveInt).default([1]),
 });
 type Attrs = z.infer<typeof labelSelectAttributes>;
+
+/**
+ * FINN's label type: the smallest type for Labels − 1 with its width rounded up to whole bytes (UINT8 for 10
+ * labels). FINN renames the type by its width, so BINARY (2 labels) stays BINARY.
+ */
+export function labelDatatype(labels: number): DataType {
+  const dt = smallestDataType(0, labels - 1);
+  const bits = Math.ceil(dt.bitwidth() / 8) * 8;
+  return dt.name.startsWith('UINT') ? parseDataType(`UINT${bits}`) : dt;
+}
 
 function attrs(node: KernelNodeView): Attrs {
   const a = node.attrs as Attrs;
@@ -30,7 +40,7 @@ export default defineKernel({
   /** in = PE·A; out = one label index per cycle. */
   streamWidths(node) {
     const a = attrs(node);
-    const out = a.outputDataType ? datatype(a.outputDataType) : smallestDataType(0, a.Labels - 1);
+    const out = a.outputDataType ? datatype(a.outputDataType) : labelDatatype(a.Labels);
     return { inputs: [a.PE * datatype(a.inputDataType).bitwidth()], outputs: [out.bitwidth()] };
   },
   /** cycles = Labels/PE. */
@@ -44,7 +54,7 @@ export default defineKernel({
   },
   inferDatatypes(node) {
     const a = attrs(node);
-    return [a.outputDataType ?? smallestDataType(0, a.Labels - 1).name];
+    return [a.outputDataType ?? labelDatatype(a.Labels).name];
   },
   /** Like ONNX TopK (largest, sorted): descending values, equal values in ascending index order; INT64 indices. */
   execute(inputs, attributes) {

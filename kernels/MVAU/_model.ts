@@ -11,7 +11,8 @@ export const mvauAttributes = z.looseObject({
   SIMD: positiveInt,
   MW: positiveInt,
   MH: positiveInt,
-  resType: z.enum(['auto', 'lut', 'dsp']).default('auto'),
+  // FINN's MVAU default: LUT multipliers unless asked for DSPs.
+  resType: z.enum(['auto', 'lut', 'dsp']).default('lut'),
   ActVal: z.number().int().default(0),
   inputDataType: datatypeName,
   weightDataType: datatypeName,

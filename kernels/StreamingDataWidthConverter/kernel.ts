@@ -5,6 +5,8 @@ import { dwc, dwcAttributes } from './_model.js';
 export default defineKernel({
   name: 'StreamingDataWidthConverter',
   domain: 'finn.custom_op.fpgadataflow',
+  // Inserted after FINN's estimate reports (step_set_fifo_depths): reported apart from FINN's four files.
+  tags: ['stream-infrastructure'],
   description: 'Re-packs a stream from inWidth to outWidth bits per word; values pass unchanged (no parallelism parameter)',
   attributeSchema: dwcAttributes,
   parallelism() {

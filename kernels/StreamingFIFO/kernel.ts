@@ -5,6 +5,8 @@ import { fifo, fifoAttributes, fifoWidth } from './_model.js';
 export default defineKernel({
   name: 'StreamingFIFO',
   domain: 'finn.custom_op.fpgadataflow',
+  // Inserted after FINN's estimate reports (step_set_fifo_depths): reported apart from FINN's four files.
+  tags: ['stream-infrastructure'],
   description: 'FIFO between two kernels (depth words of the stream width; no parallelism parameter)',
   attributeSchema: fifoAttributes,
   parallelism() {

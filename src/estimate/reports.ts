@@ -15,36 +15,40 @@ export const REPORT_FILES = {
 
 /** Writes `<outDir>/report/*.json`; each file appears whole or not at all (temp file, then rename). */
 export function writeEstimateReports(outDir: string, est: ModelEstimate): string[] {
-  const dir = path.join(outDir, 'report');
-  mkdirSync(dir, { recursive: true });
   const contents: Array<[string, unknown]> = [
     [REPORT_FILES.cycles, est.cycles],
     [REPORT_FILES.resources, est.resources],
     [REPORT_FILES.performance, est.performance],
     [REPORT_FILES.counts, est.opAndParamCounts],
   ];
-  const written: string[] = [];
-  for (const [name, value] of contents) {
-    const file = path.join(dir, name);
-    const tmp = `${file}.tmp-${process.pid}`;
-    try {
-      writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-      renameSync(tmp, file);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
-    }
-    written.push(file);
+  return contents.map(([name, value]) => writeReportFile(outDir, name, value));
+}
+
+/** Writes `<outDir>/report/<name>` as JSON, whole or not at all (temp file, then rename); returns its path. */
+export function writeReportFile(outDir: string, name: string, value: unknown): string {
+  const dir = path.join(outDir, 'report');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, name);
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
   }
-  return written;
+  return file;
 }
 
 function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 3 : 1);
 }
 
-/** A fixed-width table: per node kernel, backend, parallelism, cycles, LUT, BRAM, DSP; then the network figures. */
-export function formatEstimateSummary(est: ModelEstimate): string {
+/**
+ * A fixed-width table: per node kernel, backend, parallelism, cycles, LUT, BRAM, DSP; then the network
+ * figures. `extraTotals` are further labelled total rows after FINN's `total`.
+ */
+export function formatEstimateSummary(est: ModelEstimate, extraTotals: ReadonlyArray<[string, Record<string, number>]> = []): string {
   const header = ['node', 'kernel', 'backend', 'PE', 'SIMD', 'cycles', 'LUT', 'BRAM_18K', 'URAM', 'DSP'];
   const rows = est.nodes.map((n) => {
     const other = Object.entries(n.parallelism).filter(([k]) => k !== 'PE' && k !== 'SIMD');
@@ -57,7 +61,9 @@ export function formatEstimateSummary(est: ModelEstimate): string {
     ];
   });
   const t = est.resources.total ?? {};
-  rows.push(['total', '', '', '', '', '', fmt(t.LUT ?? 0), fmt(t.BRAM_18K ?? 0), fmt(t.URAM ?? 0), fmt(t.DSP ?? 0)]);
+  const totalRow = (label: string, r: Record<string, number>) => [label, '', '', '', '', '', fmt(r.LUT ?? 0), fmt(r.BRAM_18K ?? 0), fmt(r.URAM ?? 0), fmt(r.DSP ?? 0)];
+  const totals = [totalRow('total', t), ...extraTotals.map(([label, r]) => totalRow(label, r))];
+  rows.push(...totals);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const p = est.performance;
@@ -66,9 +72,9 @@ export function formatEstimateSummary(est: ModelEstimate): string {
     '',
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
-    ...rows.slice(0, -1).map(line),
+    ...rows.slice(0, -totals.length).map(line),
     line(widths.map((w) => '-'.repeat(w))),
-    line(rows[rows.length - 1]!),
+    ...rows.slice(-totals.length).map(line),
     '',
     `bottleneck   ${p.max_cycles_node_name} (${p.max_cycles} cycles)`,
     `throughput   ${fmt(p.estimated_throughput_fps)} fps`,

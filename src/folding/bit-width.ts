@@ -37,6 +37,17 @@ export function weightTypeFor(r: Range): DataType {
 }
 
 /**
+ * FINN's MinimizeWeightBitWidth: w_min < 0 → the smallest type holding w_min if |w_min| > w_max, else
+ * holding −w_max − 1; otherwise the smallest type holding w_max (QONNX's get_smallest_possible of one
+ * value). ±1 weights thus get INT2 (from −2), all-(−1) weights BIPOLAR, 0/1 weights BINARY.
+ */
+export function finnWeightTypeFor(r: Range): DataType {
+  if (!Number.isInteger(r.min) || !Number.isInteger(r.max)) throw new BrainsmithError('E_DATATYPE', `weights are not integers (range [${r.min}, ${r.max}])`, { kind: 'input' });
+  const v = r.min < 0 ? (Math.abs(r.min) > r.max ? r.min : -r.max - 1) : r.max;
+  return smallestDataType(v, v);
+}
+
+/**
  * Range of the dot products of each output's weight vector with any input of `idt`. `weights` is grouped
  * as `groups` output vectors: [MW, MH] (output j reads column j) when `columns` is true, else
  * [C, …] (output c reads row c, e.g. VVAU's [C, 1, kh, kw]).

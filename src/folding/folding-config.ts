@@ -20,11 +20,22 @@ export interface FoldingConfig {
   nodes: Record<string, Record<string, ConfigValue>>;
 }
 
-/** Attributes FINN writes into auto_folding_config.json when a node has them. */
+/**
+ * Attributes FINN writes into auto_folding_config.json when a node has them (step_target_fps_parallelization's
+ * list; ram_style_thresholds, which a config may still set, is not in it).
+ */
 export const FOLDING_CONFIG_ATTRIBUTES = [
-  'PE', 'SIMD', 'parallel_window', 'ram_style', 'ram_style_thresholds', 'resType', 'mem_mode',
+  'PE', 'SIMD', 'parallel_window', 'ram_style', 'resType', 'mem_mode',
   'runtime_writeable_weights', 'depth_trigger_uram', 'depth_trigger_bram',
 ] as const;
+
+export interface FoldingConfigOptions {
+  /**
+   * Attributes a node's op type lacks in FINN although its kernel's schema (shared by the backends) has them,
+   * e.g. ram_style on Thresholding_rtl: left out of its entry.
+   */
+  lacks?: (opType: string) => readonly string[];
+}
 
 function isValue(v: unknown): v is ConfigValue {
   return typeof v === 'number' || typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
@@ -162,15 +173,18 @@ export type FinnFoldingJson = Record<string, Record<string, ConfigValue>>;
 
 /**
  * The model's folding in FINN's format: `{"Defaults": {}, "<node>": {PE, SIMD, …}}`, per hardware node its
- * kernel's parallelism parameters and the FINN folding attributes it has (defaults filled by its schema).
+ * kernel's parallelism parameters and the FINN folding attributes it has, with their effective values
+ * (defaults filled by its schema).
  */
-export async function foldingConfigOf(model: Model, hw: HwApi): Promise<FinnFoldingJson> {
+export async function foldingConfigOf(model: Model, hw: HwApi, opts: FoldingConfigOptions = {}): Promise<FinnFoldingJson> {
   const { nodes } = await hw.nodes(model, { skipUnknown: true });
   const out: FinnFoldingJson = { Defaults: {} };
   for (const kn of nodes) {
     const entry: Record<string, ConfigValue> = {};
     const keys = [...Object.keys(kn.parallelism()), ...FOLDING_CONFIG_ATTRIBUTES.filter((a) => a !== 'PE' && a !== 'SIMD')];
+    const lacks = opts.lacks?.(kn.node.opType) ?? [];
     for (const k of keys) {
+      if (lacks.includes(k)) continue;
       const v = kn.view.attrs[k];
       if (isValue(v)) entry[k] = v;
     }

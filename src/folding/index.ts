@@ -8,4 +8,4 @@ export {
   FOLDING_CONFIG_ATTRIBUTES, type FoldingConfig, type FinnFoldingJson, type ApplyConfigResult, type ConfigValue,
 } from './folding-config.js';
 export { hwEdges, insertIntoEdge, uniqueNodeName, foldedShape, type HwEdge } from './edges.js';
-export { valueRange, weightTypeFor, accumulatorRange, accumulatorTypeFor, roundToBytes, type Range } from './bit-width.js';
+export { valueRange, weightTypeFor, finnWeightTypeFor, accumulatorRange, accumulatorTypeFor, roundToBytes, type Range } from './bit-width.js';

@@ -1,7 +1,8 @@
 /**
  * SetFolding (finn-qonnx reference §2): for each node in graph order, reset its walked parameters to 1 and
- * walk each one's divisors in ascending order, stopping at the first value whose cycles are below the
- * target. A parameter with a width cost checks cycles first (a step that meets the target is kept even if
+ * walk each one's divisors in ascending order, stopping at the first value whose cycles are at most the
+ * target (`cyc <= target_cycles_per_frame`, as finn-plus has it; some FINN versions stop strictly below).
+ * A parameter with a width cost checks cycles first (a step that meets the target is kept even if
  * too wide, as in FINN), and only then, if the step is wider than the cap, reverts to the previous value
  * and stops. A node still over target at a parameter's maximum turns on that parameter's switch (FINN: an
  * SWG_rtl's parallel_window); a followed producer's switch is set from its consumer's parameter (VVAU
@@ -24,8 +25,8 @@ export interface SetFoldingOptions {
   twoPassRelaxation?: boolean;
   /**
    * A node whose parameter drives its producer's (a Pool's or VVAU's PE sets the depthwise SWG's SIMD) walks
-   * until both meet the target (default true). FINN looks at the consumer alone, which can leave the SWG,
-   * slower at the same value, as the bottleneck above the target being folded to; false reproduces FINN.
+   * until both meet the target. FINN looks at the consumer alone (false, the default), which can leave the
+   * SWG, slower at the same value, as the bottleneck above the target being folded to.
    */
   followerCycles?: boolean;
 }
@@ -78,14 +79,14 @@ function foldNode(n: FoldableNode, values: Record<string, number>, target: numbe
     for (const d of divisorsOf(p.size)) {
       const previous = values[p.name]!;
       values[p.name] = d;
-      if (cost(values) < target) break;
+      if (cost(values) <= target) break;
       if (p.widthBits !== undefined && d * p.widthBits > cap) {
         values[p.name] = previous;
         break;
       }
     }
     if (p.overTargetSwitch !== undefined && values[p.name] === p.size && n.cycles(values) > target) values[p.overTargetSwitch] = 1;
-    if (cost(values) < target) break;
+    if (cost(values) <= target) break;
   }
 }
 
@@ -141,7 +142,7 @@ export function setFolding(nodes: readonly FoldableNode[], opts: SetFoldingOptio
     throw new BrainsmithError('E_USAGE', `target cycles per frame must be a positive number, got ${target} (is the target fps above the clock frequency?)`, { kind: 'usage' });
   }
   const cap = opts.wwidthMax ?? DEFAULT_WWIDTH_MAX;
-  const followers = opts.followerCycles ?? true;
+  const followers = opts.followerCycles ?? false;
   let values = onePass(nodes, nodes.map((n) => n.values), target, cap, followers);
   let s = summarize(nodes, values);
   if ((opts.twoPassRelaxation ?? true) && s.max > target) {

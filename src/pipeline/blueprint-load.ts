@@ -122,6 +122,7 @@ function merge(chain: ReadResult[]): Blueprint {
   for (const { file, data } of chain) {
     if (data.name) out.name = data.name;
     if (data.description) out.description = data.description;
+    if (data.baseline) out.baseline = { ref: data.baseline, from: path.dirname(file) };
     const written = new Set<Stage>();
     for (const [key, list] of Object.entries(data.stages ?? {})) {
       const stage = normalizeStage(key)!;

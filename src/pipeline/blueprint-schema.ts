@@ -78,6 +78,11 @@ export const blueprintSchema = z.strictObject({
   description: z.string().optional(),
   /** A blueprint file (relative to this one) or a built-in blueprint name, e.g. `default`. */
   extends: z.string().min(1).optional(),
+  /**
+   * A blueprint (file or built-in name) the compile also runs on the same model and target, without writing
+   * its build, to report what this one gains over it (LUT, BRAM, DSP, fps): `optimized` names `default`.
+   */
+  baseline: z.string().min(1).optional(),
   stages: stagesSchema.optional(),
   steps: z.array(stepEditSchema).optional(),
   /**
@@ -97,6 +102,8 @@ export type TargetSettings = z.infer<typeof targetSchema>;
 export interface Blueprint {
   name: string;
   description?: string;
+  /** The blueprint to compare against, resolved to a file or built-in name (`baseline:`). */
+  baseline?: { ref: string; from: string };
   /** The files it was read from, most derived first (for messages). */
   files: string[];
   stages: Record<Stage, StageEntry[]>;

@@ -16,10 +16,11 @@ export const BLUEPRINT_VARIABLES = {
   folding_config: 'a FINN folding config file (--folding-config, target.folding_config)',
   output_dir: 'the build folder being written',
   report_dir: 'its report/ folder',
+  insert_topk: 'true with --insert-topk: replace a classifier output by its top-1 label (FINN inserts no TopK)',
 } as const;
 
 export type BlueprintVariable = keyof typeof BLUEPRINT_VARIABLES;
-export type BlueprintVars = Partial<Record<BlueprintVariable, string | number>>;
+export type BlueprintVars = Partial<Record<BlueprintVariable, string | number | boolean>>;
 
 const REF = /\$\{([^}]*)\}/g;
 

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 import { estimateModel, type ModelEstimate, type NodeEstimate } from '../estimate/estimate.js';
 import { hwNodeKind } from '../hw/hw-nodes.js';
 import type { NetworkPerformance } from '../estimate/performance.js';
-import { formatEstimateSummary, writeEstimateReports } from '../estimate/reports.js';
+import { formatEstimateSummary, writeEstimateReports, writeReportFile } from '../estimate/reports.js';
+import { STREAM_INFRASTRUCTURE_REPORT, STREAM_INFRASTRUCTURE_TAG, splitStreamInfrastructure } from '../estimate/stream-infrastructure.js';
 import type { Model } from '../ir/model.js';
 import type { Registry } from '../plugins/registry.js';
 import type { FpgaTarget } from '../plugins/types.js';
@@ -29,7 +30,12 @@ export interface BuildEstimate {
   clockNs: number;
   /** Per hardware node: kernel, backend, parallelism (PE, SIMD, …), cycles, resources, warnings. */
   nodes: Omit<NodeEstimate, 'opAndParamCounts'>[];
+  /** FINN's total (estimate_layer_resources.json): every node but the stream infrastructure. */
   total: Record<string, number>;
+  /** Width converters and FIFOs (inserted after FINN's estimates): their nodes and total, when there are any. */
+  streamInfrastructure?: { nodes: string[]; total: Record<string, number> };
+  /** Both together: what the whole dataflow costs. */
+  totalWithStreams: Record<string, number>;
   performance: NetworkPerformance;
   hostNodes: HostNodeInfo[];
   /** Report files written, relative to the build folder. */
@@ -60,7 +66,9 @@ export async function estimateBuild(model: Model, reg: Registry, hw: CompileTarg
     return undefined;
   }
   const est = await estimateModel(model, reg.hw, { target: hw.target, clockNs: hw.clockNs, file });
-  const written = writeEstimateReports(outDir, est);
+  const split = splitStreamInfrastructure(est, (kernel) => reg.kernels.tryGet(kernel)?.meta.tags?.includes(STREAM_INFRASTRUCTURE_TAG) ?? false);
+  const written = writeEstimateReports(outDir, split.finn);
+  if (split.streams) written.push(writeReportFile(outDir, STREAM_INFRASTRUCTURE_REPORT, split.streams));
   for (const n of est.nodes) for (const w of n.warnings) log.warn({ node: n.name }, w);
   const byName = new Map(nodes.map((n) => [n.name, n.opType]));
   const hostNodes = partitionHostNodes(model) ?? est.hostNodes.map((name) => ({ name, opType: byName.get(name) ?? '?' }));
@@ -70,7 +78,9 @@ export async function estimateBuild(model: Model, reg: Registry, hw: CompileTarg
     target: est.target,
     clockNs: est.clockNs,
     nodes: est.nodes.map(({ opAndParamCounts: _c, ...n }) => n),
-    total: est.resources.total ?? {},
+    total: split.finn.resources.total ?? {},
+    ...(split.streams ? { streamInfrastructure: { nodes: Object.keys(split.streams).filter((k) => k !== 'total'), total: split.streams.total ?? {} } } : {}),
+    totalWithStreams: est.resources.total ?? {},
     performance: p,
     hostNodes,
     reports: [...written.map((f) => path.relative(outDir, f)), ...extraReports(outDir)],
@@ -95,7 +105,10 @@ export function formatBuildEstimate(e: BuildEstimate): string {
     performance: e.performance,
     opAndParamCounts: {},
   };
-  const lines = [formatEstimateSummary(asModel)];
+  const extra: Array<[string, Record<string, number>]> = e.streamInfrastructure
+    ? [['DWC/FIFO', e.streamInfrastructure.total], ['all', e.totalWithStreams]]
+    : [];
+  const lines = [formatEstimateSummary(asModel, extra)];
   if (e.hostNodes.length) {
     const list = e.hostNodes.map((h) => `${h.name} (${h.reason ?? h.opType})`).join(', ');
     lines.push(`host nodes   ${e.hostNodes.length === 1 ? 'this node runs' : `these ${e.hostNodes.length} nodes run`} on the host: ${list}`);

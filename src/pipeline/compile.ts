@@ -19,6 +19,7 @@ import { loadBlueprint, DEFAULT_BLUEPRINT } from './blueprint-load.js';
 import { DEFAULT_TOLERANCE, type Tolerance } from './compare.js';
 import { compileTarget, targetVariables, type CompileTarget } from './compile-target.js';
 import { estimateBuild, type BuildEstimate } from './compile-estimate.js';
+import { baselineFigures, buildFigures, compareFigures, type BaselineComparison } from './compile-baseline.js';
 import { BuildFolder, checkTarget } from './output-dir.js';
 import { checkRunOptions, opTypeHistogram, runPlan, type RunResult, type StageResult } from './pass-manager.js';
 import { buildPlan } from './plan.js';
@@ -61,6 +62,8 @@ export interface CompileOptions {
   targetFps?: number;
   /** A FINN folding config; overrides the target fps as in FINN. */
   foldingConfig?: string;
+  /** Replace a classifier output by its top-1 label (the blueprint setting `${insert_topk}`). */
+  insertTopK?: boolean;
 }
 
 export interface LeftAlone {
@@ -83,6 +86,8 @@ export interface CompileSummary {
   target: { board?: string; part: string; dspFamily: string; clockNs: number; targetFps?: number; foldingConfig?: string };
   /** Estimates of the final model's hardware nodes (absent when it holds none). */
   estimate?: BuildEstimate;
+  /** With a blueprint that names a `baseline:` (optimized → default): the baseline's figures and the gains. */
+  comparison?: BaselineComparison;
   verification?: { ok: boolean; stages: number; file: string; expected?: boolean };
   ms: number;
 }
@@ -132,12 +137,13 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     const folder = new BuildFolder(target);
     try {
       warnBrokenPlugins(reg, log);
-      const plan = await buildPlan(reg, blueprint, targetVariables(hw, folder.dir));
+      const extraVars = opts.insertTopK ? { insert_topk: true } : {};
+      const plan = await buildPlan(reg, blueprint, { ...targetVariables(hw, folder.dir), ...extraVars });
       checkBrokenOverrides(reg, plan);
       for (const w of plan.warnings) log.warn(w);
       checkRunOptions(plan, opts);
       log.debug({ blueprint: blueprint.name, files: blueprint.files }, `blueprint ${blueprint.name}`);
-      warnUnusedSettings(plan.variables, hw, blueprint.name, log);
+      warnUnusedSettings(plan.variables, hw, blueprint.name, log, opts.insertTopK === true);
       const model = await loadModel(modelPath);
       assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
       const inputHistogram = opTypeHistogram(model);
@@ -199,6 +205,18 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       await saveModel(run.model, folder.path('model.onnx'));
       writeFileSync(folder.path('report', 'time_per_step.json'), `${JSON.stringify(timeReport(run), null, 2)}\n`);
       const estimate = await estimateBuild(run.model, reg, hw, folder.dir, modelPath, log);
+      let comparison: BaselineComparison | undefined;
+      // The baseline compiles the input model from the start: a partial run has nothing to compare with.
+      if (estimate && blueprint.baseline && !run.stoppedAfter && !opts.startFrom) {
+        const base = await baselineFigures(reg, blueprint, modelPath, hw, extraVars, log).catch((e: unknown) => {
+          log.warn(`no comparison: the baseline blueprint ${blueprint.baseline!.ref} failed on this model: ${errorMessage(e)}`);
+          return undefined;
+        });
+        if (base) {
+          comparison = compareFigures(base.name, base.figures, buildFigures(estimate));
+          log.info({ comparison }, `gains over ${base.name}: LUT ${comparison.gain.LUT}, BRAM_18K ${comparison.gain.BRAM_18K}, DSP ${comparison.gain.DSP}, fps ×${comparison.gain.fpsRatio}`);
+        }
+      }
 
       const finalHist = opTypeHistogram(run.model);
       const leftAlone = [...inputHistogram]
@@ -229,6 +247,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
           ...(hw.foldingConfig ? { foldingConfig: hw.foldingConfig } : {}),
         },
         ...(estimate ? { estimate } : {}),
+        ...(comparison ? { comparison } : {}),
         ...(verifier ? { verification: { ok: verifier.report.ok, stages: verifier.report.stages.length, file: 'report/verification.json', ...(expectedOk !== undefined ? { expected: expectedOk } : {}) } } : {}),
         ms: round(performance.now() - t0),
       };
@@ -255,13 +274,14 @@ function describeTarget(hw: CompileTarget): string {
 }
 
 /** A flag that no option of the blueprint refers to would silently do nothing: say so. */
-function warnUnusedSettings(used: Set<string>, hw: CompileTarget, blueprint: string, log: Logger): void {
+function warnUnusedSettings(used: Set<string>, hw: CompileTarget, blueprint: string, log: Logger, insertTopK: boolean): void {
   const given: Array<[string, string, boolean]> = [
     ['target_fps', '--target-fps', hw.targetFps !== undefined],
     ['folding_config', '--folding-config', hw.foldingConfig !== undefined],
+    ['insert_topk', '--insert-topk', insertTopK],
   ];
   for (const [name, flag, set] of given) {
-    const what = hw.sources[name] === 'flag' ? flag : `target.${name}`;
+    const what = hw.sources[name] === 'flag' || name === 'insert_topk' ? flag : `target.${name}`;
     if (set && !used.has(name)) log.warn(`${what} has no effect: no transform option of blueprint '${blueprint}' refers to \${${name}}`);
   }
 }

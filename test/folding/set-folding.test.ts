@@ -113,7 +113,9 @@ test('unreachable target: two-pass relaxation re-folds everything to the bottlen
   assert.equal(r.passes, 2);
   assert.deepEqual(r.relaxedFrom, { node: 'slow', cycles: 64 });
   assert.equal(r.targetCycles, 64);
-  assert.deepEqual(r.values[1], { SIMD: 32, PE: 4 }); // balanced: 64/4 · 2 = 32 < 64
+  // Second pass at 64 (a candidate at the target is accepted): SIMD 32 gives 64·2 = 128 > 64, SIMD 64 gives
+  // 64 ≤ 64, kept although 64 weight bits pass the cap (cycles are checked first), PE stays 1.
+  assert.deepEqual(r.values[1], { SIMD: 64, PE: 1 });
   assert.equal(r.maxCycles, 64);
   assert.equal(r.bottleneck, 'slow');
 });
@@ -189,7 +191,7 @@ test('a VVAU with SIMD > 1 switches its depthwise SWG producer to parallel_windo
   assert.deepEqual(off.values[0], { SIMD: 8, parallel_window: 0 });
 });
 
-test('a Pool walks its PE until its depthwise SWG meets the target too (followerCycles); false is FINN\'s rule', () => {
+test('a Pool walks its PE until its depthwise SWG meets the target too (followerCycles); FINN\'s rule is the default', () => {
   // GTSRB's second pooling: the SWG at SIMD s takes 1400/s cycles, the Pool at PE p only 720/p.
   const swg: FoldableNode = { name: 'swg', params: [{ name: 'SIMD', size: 24, mode: 'follow' }], values: { SIMD: 1 }, cycles: (v) => 1400 / v.SIMD! };
   const pool: FoldableNode = {
@@ -200,12 +202,12 @@ test('a Pool walks its PE until its depthwise SWG meets the target too (follower
     producer: 0,
   };
   // Target 300: FINN stops at PE 3 (240 < 300) and leaves the SWG at 1400/3 ≈ 467, over the target.
-  const finn = setFolding([swg, pool], { targetCycles: 300, twoPassRelaxation: false, followerCycles: false });
+  const finn = setFolding([swg, pool], { targetCycles: 300, twoPassRelaxation: false });
   assert.deepEqual(finn.values[1], { PE: 3 });
   assert.equal(finn.bottleneck, 'swg');
   assert.ok(finn.maxCycles > 300);
   // Both judged: PE 6 (SWG 1400/6 ≈ 233 < 300).
-  const both = setFolding([swg, pool], { targetCycles: 300, twoPassRelaxation: false });
+  const both = setFolding([swg, pool], { targetCycles: 300, twoPassRelaxation: false, followerCycles: true });
   assert.deepEqual(both.values[1], { PE: 6 });
   assert.deepEqual(both.values[0], { SIMD: 6 });
   assert.ok(both.maxCycles < 300);

@@ -295,7 +295,7 @@ test('stream widths of the other kernels from their folded shapes', async () => 
     ['FMPadding_rtl_0', { inputs: [8], outputs: [8] }], // SIMD 2 × 4 bits
     ['StreamingMaxPool_hls_0', { inputs: [32], outputs: [32] }], // 2D: all 8 channels × 4 bits
     ['GlobalAccPool_hls_0', { inputs: [16], outputs: [32] }], // PE 4 × 4 bits in; sum of 9 UINT4 ≤ 135 → UINT8
-    ['LabelSelect_hls_0', { inputs: [16], outputs: [3] }], // PE 2 × 8 bits in; one label of UINT3 (0..7) out
+    ['LabelSelect_hls_0', { inputs: [16], outputs: [8] }], // PE 2 × 8 bits in; one label (0..7: UINT3, FINN rounds to UINT8) out
   ]);
   // SetFolding leaves StreamingMaxPool's PE alone (FINN does not fold it; 2D: int(36·1.25) = 45 cycles) and
   // walks the others. 20 cycles is out of reach (FMPadding bottoms out at 288/8 = 36), so the second pass

@@ -125,7 +125,7 @@ test('Thresholding cycles and hls/rtl resources', () => {
 
 test('LabelSelect, FMPadding and StreamingMaxPool cycles', () => {
   assert.equal(labelSelect.cycles!(view(labelSelectAttributes, { Labels: 10, PE: 2, K: 1, inputDataType: 'INT8' }), ctx), 5); // 10/2
-  assert.deepEqual(labelSelect.inferDatatypes!(view(labelSelectAttributes, { Labels: 10, PE: 2, K: 1, inputDataType: 'INT8' }), ctx), ['UINT4']);
+  assert.deepEqual(labelSelect.inferDatatypes!(view(labelSelectAttributes, { Labels: 10, PE: 2, K: 1, inputDataType: 'INT8' }), ctx), ['UINT8']); // FINN: labels 0..9 need UINT4, rounded up to whole bytes
   // (8/2)·1·(4+2)·(4+2) = 144
   assert.equal(fmpadding.cycles!(view(fmpaddingAttributes, { ImgDim: [4, 4], Padding: [1, 1, 1, 1], NumChannels: 8, SIMD: 2, inputDataType: 'UINT4' }), ctx), 144);
   // 2D: int(16·(1 + 1/4)) = 20; 1D: ofm 4 · NF 2 · (2+1) = 24

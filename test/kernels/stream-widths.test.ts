@@ -75,7 +75,7 @@ test('per-channel kernels: AddStreams, ChannelwiseOp, DuplicateStreams, Streamin
   assert.deepEqual(widths(pool, view(poolAttributes, p)), { inputs: [8], outputs: [12] });
   assert.deepEqual(widths(pool, view(poolAttributes, { ...p, Function: 'MaxPool' })), { inputs: [8], outputs: [8] });
   const ls = { Labels: 10, PE: 5, K: 1, inputDataType: 'INT8' };
-  assert.deepEqual(widths(labelSelect, view(labelSelectAttributes, ls)), { inputs: [40], outputs: [4] }); // labels 0..9: UINT4
+  assert.deepEqual(widths(labelSelect, view(labelSelectAttributes, ls)), { inputs: [40], outputs: [8] }); // labels 0..9: UINT4, FINN rounds it up to UINT8
 });
 
 test('StreamingConcat, Lookup, StreamingDataWidthConverter, StreamingFIFO', () => {

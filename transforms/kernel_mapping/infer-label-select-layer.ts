@@ -1,6 +1,12 @@
-import { defineTransform, smallestDataType } from '../../src/index.js';
+import { defineTransform, parseDataType, smallestDataType, type DataType } from '../../src/index.js';
 import { constOf, datatypeOf, freshName, hwNode, isOnnxOp, staticShape } from '../../src/rewrite.js';
 import { getInt } from '../../src/index.js';
+
+/** FINN's LabelSelect output type: the smallest type for labels − 1, its width rounded up to whole bytes (BINARY stays). */
+function labelDatatype(labels: number): DataType {
+  const dt = smallestDataType(0, labels - 1);
+  return dt.name.startsWith('UINT') ? parseDataType(`UINT${Math.ceil(dt.bitwidth() / 8) * 8}`) : dt;
+}
 
 /**
  * TopK over the last axis (largest, sorted) whose values output is unused, on integer input with a constant
@@ -30,7 +36,8 @@ export default defineTransform({
       if (!idt.isInteger()) continue;
       const labels = shape[shape.length - 1]!;
       if (typeof K !== 'number' || !Number.isInteger(K) || K < 1 || K > labels) continue;
-      const odt = smallestDataType(0, labels - 1).name;
+      // FINN's LabelSelect type: the label range rounded up to whole bytes.
+      const odt = labelDatatype(labels).name;
       graph.insertBefore(tk, hwNode('LabelSelect', [x], [indices], {
         Labels: labels,
         PE: 1,

@@ -2,11 +2,17 @@ import { defineTransform, ElemType, makeNode, makeTensor, makeValueInfo, tensorT
 import { z } from 'zod';
 import { attributesOf, staticShape } from '../../src/rewrite.js';
 
-const options = z.strictObject({ k: z.number().int().min(1).default(1) });
+const options = z.strictObject({
+  k: z.number().int().min(1).default(1),
+  /** Off unless asked for (`compile --insert-topk`, or a blueprint option): FINN's build inserts no TopK. */
+  enabled: z.boolean().default(false),
+});
 
 /**
  * Classifier head as FINN's InsertTopK: a float graph output of shape [N, classes] is replaced by the indices
- * of its k largest values (INT64 [N, k]). This changes the model's outputs (logits → labels), so it is opt-in;
+ * of its k largest values (INT64 [N, k]). This changes the model's outputs (logits → labels), so it is opt-in
+ * (`enabled`, which the default blueprint takes from `compile --insert-topk`, as FINN's classifier examples
+ * do in a custom step);
  * AbsorbScalarMulAddIntoTopK and InferLabelSelectLayer then fold the scale and map the TopK to LabelSelect.
  */
 export default defineTransform({
@@ -15,6 +21,7 @@ export default defineTransform({
   description: 'Replace a [N, classes] output by its top-k indices (opt-in: changes outputs)',
   options,
   apply(model, ctx) {
+    if (!ctx.options.enabled) return false;
     const graph = model.graph;
     let changed = false;
     for (const out of graph.outputNames()) {

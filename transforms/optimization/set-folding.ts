@@ -3,6 +3,12 @@ import { defineTransform, z } from '../../src/index.js';
 import { resolveTarget } from '../../src/kernel.js';
 import { DEFAULT_WWIDTH_MAX, foldModel, foldingConfigOf, formatFoldingConfig, targetCyclesFor } from '../../src/rewrite.js';
 
+/** Attributes our kernel schemas share between backends that FINN's node of this op type does not have. */
+const FINN_LACKS: Record<string, readonly string[]> = {
+  Thresholding_rtl: ['ram_style'],
+  Thresholding_hls: ['depth_trigger_uram', 'depth_trigger_bram'],
+};
+
 const options = z.object({
   target_fps: z.number().positive().optional(),
   clock_ns: z.number().positive().default(10),
@@ -11,10 +17,11 @@ const options = z.object({
   mvau_wwidth_max: z.number().int().positive().default(DEFAULT_WWIDTH_MAX),
   two_pass_relaxation: z.boolean().default(true),
   /**
-   * A Pool/VVAU's PE, which sets its depthwise SWG's SIMD, walks until the SWG meets the target too. FINN
-   * judges the consumer alone (false), which can leave the SWG above the target as the bottleneck.
+   * A Pool/VVAU's PE, which sets its depthwise SWG's SIMD, walks until the SWG meets the target too (the
+   * `optimized` blueprint). FINN judges the consumer alone (false, the default), which can leave the SWG
+   * above the target as the bottleneck.
    */
-  follower_cycles: z.boolean().default(true),
+  follower_cycles: z.boolean().default(false),
   /** A FINN folding config given to ApplyFoldingConfig: it overrides the target, so SetFolding does nothing. */
   folding_config: z.string().optional(),
   board: z.string().optional(),
@@ -53,7 +60,7 @@ export default defineTransform({
     ctx.log.info(`SetFolding: target ${targetCycles} cycles/frame, achieved ${r.maxCycles} (bottleneck ${r.bottleneck})`);
     if (o.output) {
       await ctx.fs.mkdir(path.dirname(o.output));
-      await ctx.fs.writeFile(o.output, formatFoldingConfig(await foldingConfigOf(model, hw)));
+      await ctx.fs.writeFile(o.output, formatFoldingConfig(await foldingConfigOf(model, hw, { lacks: (op) => FINN_LACKS[op] ?? [] })));
     }
     return r.changed;
   },

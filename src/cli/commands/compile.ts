@@ -15,6 +15,7 @@ interface CompileArgs {
   clockNs?: number;
   targetFps?: number;
   foldingConfig?: string;
+  insertTopk: boolean;
 }
 
 export const compileCommand = defineCommand<CompileArgs>({
@@ -36,6 +37,7 @@ export const compileCommand = defineCommand<CompileArgs>({
       .option('clock-ns', { type: 'number', describe: "Clock period in ns for folding and estimates (default: the blueprint's target, else 10)" })
       .option('target-fps', { type: 'number', describe: 'Fold the kernels (PE/SIMD) to reach this many frames per second (FINN SetFolding)' })
       .option('folding-config', { type: 'string', describe: 'Apply a FINN folding config (Defaults plus per-node PE/SIMD/…); overrides --target-fps as in FINN' })
+      .option('insert-topk', { type: 'boolean', default: false, describe: 'Replace a classifier output [N, classes] by its top-1 label (a LabelSelect kernel); FINN\'s build does not' })
       .conflicts('board', 'part')
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout (progress and logs stay on stderr)' })
       .example('$0 compile model.onnx', 'Compile with the default blueprint into build/model')
@@ -43,6 +45,8 @@ export const compileCommand = defineCommand<CompileArgs>({
       .example('$0 compile tfc.onnx --verify --input x.npy --expected y.npy', 'Verify on a golden input/output pair')
       .example('$0 compile tfc.onnx -o out --board Pynq-Z2 --clock-ns 10 --target-fps 100000', 'Map to kernels, fold to 100k fps and write FINN-style estimate reports')
       .example('$0 compile tfc.onnx -o out --folding-config folding.json', 'Apply a FINN folding config instead of a target')
+      .example('$0 compile TFC_2W2A.onnx --target-fps 100000 --insert-topk', 'Also turn the class scores into a top-1 label (a LabelSelect kernel)')
+      .example('$0 compile tfc.onnx --config optimized --target-fps 100000', 'Compile with brainsmith\'s improvements and report the gains over the default')
       .example('$0 compile model.onnx --config blueprint.yaml --json', 'Use a blueprint and print a JSON summary'),
   async run(args, ctx) {
     const { compile } = await import('../../pipeline/compile.js');
@@ -50,6 +54,7 @@ export const compileCommand = defineCommand<CompileArgs>({
     const { createProgress } = await import('../../pipeline/progress.js');
     const { readTensorFile } = await import('../../exec/bind-inputs.js');
     const { formatBuildEstimate } = await import('../../pipeline/compile-estimate.js');
+    const { formatComparison } = await import('../../pipeline/compile-baseline.js');
     const quiet = ['warn', 'error', 'fatal', 'silent'].includes(args.logLevel);
     const progress = createProgress(process.stderr, !quiet);
     const logger = await createCompileLogger(args.logLevel, () => progress.clear());
@@ -69,6 +74,7 @@ export const compileCommand = defineCommand<CompileArgs>({
         clockNs: args.clockNs,
         targetFps: args.targetFps,
         foldingConfig: args.foldingConfig,
+        insertTopK: args.insertTopk,
         strictPlugins: args.strictPlugins,
         log: logger.log,
         progress,
@@ -84,6 +90,10 @@ export const compileCommand = defineCommand<CompileArgs>({
           ctx.out(`reports      ${summary.estimate.reports.join(', ')}`);
           ctx.out('');
           ctx.out(formatBuildEstimate(summary.estimate));
+        }
+        if (summary.comparison) {
+          ctx.out('');
+          ctx.out(formatComparison(summary.comparison, summary.blueprint));
         }
       }
     } finally {

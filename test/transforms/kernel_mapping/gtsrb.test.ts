@@ -20,7 +20,7 @@ test('gtsrb: every conv/pool/dense layer maps into one dataflow partition; outpu
 test('gtsrb with InsertTopK: LabelSelect too, and FINN node names that the course folding config uses', { skip: skipNoShared }, async () => {
   const model = await streamlined(shared(MODEL));
   const before = cloneModel(model);
-  await applyAll(model, ['InsertTopK', 'AbsorbScalarMulAddIntoTopK', ...KERNEL_MAPPING]);
+  await applyAll(model, ['InsertTopK', 'AbsorbScalarMulAddIntoTopK', ...KERNEL_MAPPING], { InsertTopK: { enabled: true } });
   const h = histogram(model);
   assert.equal(h.LabelSelect_hls, 1);
   assert.equal(h.Mul, undefined, 'the output scale is absorbed into the TopK');

@@ -26,11 +26,18 @@ function classifier(opset: number): Model {
 
 const x = makeTensor(ElemType.FLOAT, [1, 5], Float32Array.from([0.1, 2.5, -1, 0.7, 2.4]));
 
+test('FINN rule 2: InsertTopK changes nothing unless enabled (FINN\'s build inserts no TopK)', async () => {
+  const model = classifier(13);
+  assert.deepEqual(await applyAll(model, ['InsertTopK']), []);
+  assert.equal(model.graph.nodesByOpType('TopK').length, 0);
+  assert.deepEqual(model.graph.outputNames(), ['y']);
+});
+
 // TopK-1 (opsets 1-9): k is an attribute; TopK-10: K is an input; TopK-11 on: largest and sorted too.
 for (const [opset, form] of [[9, 'attribute k'], [10, 'input K'], [13, 'input K, largest, sorted']] as const) {
   test(`InsertTopK writes the opset-${opset} form of TopK (${form}) and the model still executes`, async () => {
     const model = classifier(opset);
-    assert.deepEqual(await applyAll(model, ['InsertTopK']), ['InsertTopK']);
+    assert.deepEqual(await applyAll(model, ['InsertTopK'], { InsertTopK: { enabled: true } }), ['InsertTopK']);
     const [topk] = model.graph.nodesByOpType('TopK');
     assert.ok(topk);
     if (opset < 10) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getInt, getString, loadModel, makeNode, makeValueInfo, Model, ElemType, type AttributeProto, type ModelProto } from '../../../src/index.js';
+import { getInt, getString, loadModel, tensorFromProto, tensorToNumbers, makeNode, makeValueInfo, Model, ElemType, type AttributeProto, type ModelProto } from '../../../src/index.js';
 import { applyTransform } from '../../../src/host.js';
 import { shared, skipNoShared } from '../../helpers/paths.js';
 import { apiUrl, harness } from './support.js';
@@ -80,10 +80,16 @@ test('MinimizeAccumulatorWidth on cybsec: accumulator types from weights, input 
   const h = await harness();
   const m = await cybsec();
   assert.equal((await applyTransform(h.reg, 'MinimizeAccumulatorWidth', m)).changed, true);
-  // MVAU_0: BIPOLAR input, max column Σ|w| = 141 → [−141, 141]; thresholds [−21, 248] → 2^8 ≥ 249 → INT9.
-  // MVAU_1: UINT2 input, column sums of w<0 ≥ −24, of w>0 ≤ 22 → [−72, 66]; thresholds up to 137 → INT9.
-  // MVAU_2: [−36, 42], thresholds [1, 54] → 2^6 ≥ 55 → INT7.  MVAU_3: [−27, 48], threshold 2 → INT7.
-  assert.deepEqual(attrs(m, 'accDataType'), ['INT9', 'INT9', 'INT7', 'INT7']);
+  // FINN's rule 5: thresholds are clipped to the accumulator range, which alone sizes the type.
+  // MVAU_0: BIPOLAR input, max column Σ|w| = 141 → [−141, 141]; thresholds [−21, 248] clipped to 141;
+  //   2^(n−1) ≥ max(141, 142) → INT9.
+  // MVAU_1: UINT2 input, column sums of w<0 ≥ −24, of w>0 ≤ 22 → [−72, 66]; thresholds up to 137 clipped to
+  //   66; 2^(n−1) ≥ max(72, 67) → INT8 (the old union with the thresholds gave INT9).
+  // MVAU_2: [−36, 42], thresholds [1, 54] clipped to 42 → 2^6 ≥ 43 → INT7.  MVAU_3: [−27, 48], threshold 2 → INT7.
+  assert.deepEqual(attrs(m, 'accDataType'), ['INT9', 'INT8', 'INT7', 'INT7']);
+  const thr1 = m.graph.getInitializer(m.graph.nodeList()[1]!.inputs[2]!)!;
+  assert.equal(Math.max(...tensorToNumbers(tensorFromProto(thr1))), 66);
+  assert.equal(m.graph.getDatatypeName(m.graph.nodeList()[1]!.inputs[2]!), 'INT8');
   // With activations the output types stay.
   assert.deepEqual(attrs(m, 'outputDataType'), ['UINT2', 'UINT2', 'UINT2', 'BIPOLAR']);
   assert.equal((await applyTransform(h.reg, 'MinimizeAccumulatorWidth', m)).changed, false);
