@@ -1,0 +1,3 @@
+/** Helpers for HDL generation: FINN's stream packing, memory files and Verilog text. */
+export * from './pack.js';
+export * from './verilog.js';
