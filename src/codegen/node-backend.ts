@@ -76,7 +76,8 @@ export async function nodeGenerator(reg: Registry, model: Model, node: Node, opt
   }
   const backend = b;
   if (!backend.impl.generate) {
-    const alt = kind.language ? ` (compile with --prefer ${other(kind.language)}, or a backend that generates ${kind.kernel})` : '';
+    const otherBackend = await catalog.backend(kind.kernel, other(language));
+    const alt = otherBackend?.impl.generate ? ` (its ${other(language)} backend does: compile with --prefer ${other(language)})` : '';
     throw new BrainsmithError('E_NO_GENERATOR', `node '${node.name}' (${node.opType}): backend ${backend.entry.qualifiedName} does not generate hardware yet${alt}`, { kind: 'input' });
   }
   if (!k.impl.streamWidths) throw new BrainsmithError('E_CODEGEN_NODE', `node '${node.name}': kernel ${k.entry.qualifiedName} has no streamWidths(), so its ports cannot be wired`, { kind: 'work' });
