@@ -37,7 +37,7 @@ export const passRtl = defineBackend({
   generate(n) {
     const w = w8(n.attrs.PE * n.attrs.bits);
     const text = 'module ' + n.name + ' (\\n  ' + ports(n.name, [w], w) + '\\n);\\n'
-      + '  test_slice #(.W(' + w + ')) s (.clk(ap_clk), .rst_n(ap_rst_n), .i_data(in0_V_TDATA), .i_valid(in0_V_TVALID), .i_ready(in0_V_TREADY), .o_data(out_V_TDATA), .o_valid(out_V_TVALID), .o_ready(out_V_TREADY));\\nendmodule\\n';
+      + '  test_slice #(.W(' + w + ')) s (.clk(ap_clk), .rst_n(ap_rst_n), .i_data(in0_V_TDATA' + (n.attrs.bug ? ' ^ ' + w + "'d1" : '') + '), .i_valid(in0_V_TVALID), .i_ready(in0_V_TREADY), .o_data(out_V_TDATA), .o_valid(out_V_TVALID), .o_ready(out_V_TREADY));\\nendmodule\\n';
     return { module: n.name, files: { [n.name + '.v']: text, [n.name + '_note.hex']: '00\\n' }, libraries: ['hdl/test_slice.v'] };
   },
 });
@@ -95,6 +95,8 @@ export interface FixtureNode {
   output: string;
   PE?: number;
   depth?: number;
+  /** TestPass only: the generated module flips bit 0 of every word (a hardware bug to find). */
+  bug?: boolean;
 }
 
 /**
@@ -114,7 +116,7 @@ export function fixtureModel(nodes: FixtureNode[], inputs: string[], outputs: st
         attributes: [int('depth', n.depth ?? 2), ints('folded_shape', [1, C / pe, pe]), ints('normal_shape', [1, C]), str('dataType', inDt), str('impl_style', 'rtl')] });
     }
     return makeNode({ opType: `${n.op}_rtl`, domain: 'finn.custom_op.fpgadataflow.rtl', name: n.name, inputs: n.inputs, outputs: [n.output],
-      attributes: [int('PE', pe), int('C', C), int('bits', bits)] });
+      attributes: [int('PE', pe), int('C', C), int('bits', bits), ...(n.bug ? [int('bug', 1)] : [])] });
   });
   const all = [...inputs, ...nodes.map((n) => n.output)];
   const m = new Model({
