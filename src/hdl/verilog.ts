@@ -48,3 +48,21 @@ export function verilogString(s: string): string {
   if (/["\\\n]/.test(s)) throw new BrainsmithError('E_HDL_NAME', `'${s}' cannot be a Verilog string literal`, { kind: 'input' });
   return `"${s}"`;
 }
+
+/**
+ * Declares `wire [bits-1:0] <name>` as the data bits of input stream i; the padding bits above are marked
+ * unused (Verilator's default unused pattern) so that lint stays clean.
+ */
+export function inputData(i: number, bits: number, name: string): string {
+  const padded = Math.ceil(bits / 8) * 8;
+  const lines = [`  wire [${bits - 1}:0] ${name} = in${i}_V_TDATA[${bits - 1}:0];`];
+  if (padded > bits) lines.push(`  wire unused_in${i}_pad = &{1'b0, in${i}_V_TDATA[${padded - 1}:${bits}]};`);
+  return lines.join('\n') + '\n';
+}
+
+/** Declares `wire [bits-1:0] <name>` and drives out_V_TDATA from it, padding bits 0. */
+export function outputData(bits: number, name: string): string {
+  const padded = Math.ceil(bits / 8) * 8;
+  const pad = padded > bits ? `{${padded - bits}'b0, ${name}}` : name;
+  return `  wire [${bits - 1}:0] ${name};\n  assign out_V_TDATA = ${pad};\n`;
+}
