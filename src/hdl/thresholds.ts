@@ -43,10 +43,10 @@ export function clampThreshold(t: number, lo: number, hi: number): number {
   return Math.min(Math.max(Math.ceil(t), lo), hi + 1);
 }
 
-/** TMEM = C/PE words of PE·S·K bits: threshold (p, t) of fold f = T[f·PE + p][t] at offset (p·S + t)·K. */
-export function thresholdWords(rows: readonly Float64Array[], pe: number, lo: number, hi: number): { words: bigint[]; bits: number; steps: number } {
+/** TMEM = C/PE words of PE·S·K bits (K = compareBits, or `width` when wider): threshold (p, t) of fold f = T[f·PE + p][t] at offset (p·S + t)·K. */
+export function thresholdWords(rows: readonly Float64Array[], pe: number, lo: number, hi: number, width?: number): { words: bigint[]; bits: number; steps: number } {
   const steps = rows[0]!.length;
-  const k = compareBits(lo, hi);
+  const k = Math.max(width ?? 0, compareBits(lo, hi));
   const kb = BigInt(k);
   const words: bigint[] = [];
   for (let f = 0; f < rows.length / pe; f++) {
