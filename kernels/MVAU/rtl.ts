@@ -1,6 +1,7 @@
 import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/estimate/index.js';
 import { checkFolding, mvau, rtlPossible, weightMemory } from './_model.js';
+import { generateMvau } from './rtl-gen.js';
 
 export default defineBackend({
   name: 'MVAU_rtl',
@@ -17,5 +18,8 @@ export default defineBackend({
     const dsp58 = node.target?.dspFamily === 'DSP58';
     const dsp = dsp58 ? a.PE * Math.ceil(a.SIMD / 3) : Math.ceil(a.PE / 4) * a.SIMD;
     return resources({ ...weightMemory(a), LUT: 0, DSP: dsp });
+  },
+  generate(node) {
+    return generateMvau(node);
   },
 });

@@ -48,3 +48,61 @@ export function verilogString(s: string): string {
   if (/["\\\n]/.test(s)) throw new BrainsmithError('E_HDL_NAME', `'${s}' cannot be a Verilog string literal`, { kind: 'input' });
   return `"${s}"`;
 }
+
+/**
+ * Declares `wire [bits-1:0] <name>` as the data bits of input stream i; the padding bits above are marked
+ * unused (Verilator's default unused pattern) so that lint stays clean.
+ */
+export function inputData(i: number, bits: number, name: string): string {
+  const padded = Math.ceil(bits / 8) * 8;
+  const lines = [`  wire [${bits - 1}:0] ${name} = in${i}_V_TDATA[${bits - 1}:0];`];
+  if (padded > bits) lines.push(`  wire unused_in${i}_pad = &{1'b0, in${i}_V_TDATA[${padded - 1}:${bits}]};`);
+  return lines.join('\n') + '\n';
+}
+
+/** Declares `wire [bits-1:0] <name>` and drives out_V_TDATA from it, padding bits 0. */
+export function outputData(bits: number, name: string): string {
+  const padded = Math.ceil(bits / 8) * 8;
+  const pad = padded > bits ? `{${padded - bits}'b0, ${name}}` : name;
+  return `  wire [${bits - 1}:0] ${name};\n  assign out_V_TDATA = ${pad};\n`;
+}
+
+/** How an element's bits read as a number: plain unsigned, two's complement, or BIPOLAR (0 → −1, 1 → +1). */
+export type ElementCoding = 'unsigned' | 'signed' | 'bipolar';
+
+/**
+ * Declares `wire [k-1:0] <name>`: element bits `src[off +: bits]` as a k-bit two's-complement value
+ * (k ≥ bits + 1 for unsigned, k ≥ bits for signed, k ≥ 2 for bipolar).
+ */
+export function elementValue(name: string, src: string, off: number, bits: number, coding: ElementCoding, k: number): string {
+  const top = off + bits - 1;
+  const sel = bits === 1 ? `${src}[${off}]` : `${src}[${top}:${off}]`;
+  let expr: string;
+  if (coding === 'bipolar') expr = k === 2 ? `{~${src}[${off}], 1'b1}` : `{{${k - 1}{~${src}[${off}]}}, 1'b1}`;
+  else if (k === bits) expr = sel;
+  else if (coding === 'unsigned') expr = `{${k - bits}'d0, ${sel}}`;
+  else expr = `{{${k - bits}{${src}[${top}]}}, ${sel}}`;
+  return `  wire [${k - 1}:0] ${name} = ${expr};\n`;
+}
+
+/**
+ * A wrap-around counter `reg [w-1:0] <name>` over `n` states advancing when `enable` (reset to 0); for n = 1
+ * a constant 0 wire. Returns the declaration text.
+ */
+export function foldCounter(name: string, n: number, enable: string): string {
+  const w = clog2(n);
+  if (n === 1) return `  wire [0:0] ${name} = 1'b0;\n`;
+  return [
+    `  reg [${w - 1}:0] ${name};`,
+    '  always @(posedge ap_clk) begin',
+    `    if (!ap_rst_n) ${name} <= ${w}'d0;`,
+    `    else if (${enable}) ${name} <= (${name} == ${w}'d${n - 1}) ? ${w}'d0 : ${name} + ${w}'d1;`,
+    '  end',
+    '',
+  ].join('\n');
+}
+
+/** A read-only memory `reg [bits-1:0] <name> [0:depth-1]` loaded from a `$readmemh` file. */
+export function romDecl(name: string, bits: number, depth: number, file: string): string {
+  return `  reg [${bits - 1}:0] ${name} [0:${depth - 1}];\n  initial $readmemh(${verilogString(file)}, ${name});\n`;
+}
