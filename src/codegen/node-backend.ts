@@ -76,8 +76,9 @@ export async function nodeGenerator(reg: Registry, model: Model, node: Node, opt
   }
   const backend = b;
   if (!backend.impl.generate) {
-    const otherBackend = await catalog.backend(kind.kernel, other(language));
-    const alt = otherBackend?.impl.generate ? ` (its ${other(language)} backend does: compile with --prefer ${other(language)})` : '';
+    const ob = await catalog.backend(kind.kernel, other(language));
+    const obViable = ob?.impl.generate && (!ob.impl.isViable || wrap(ob, 'isViable', node.name, () => ob.impl.isViable!.call(ob.impl, view, ob.ctx)));
+    const alt = !ob?.impl.generate ? '' : obViable ? ` (its ${other(language)} backend does: compile with --prefer ${other(language)})` : ` (its ${other(language)} backend does, but is not viable for this node)`;
     throw new BrainsmithError('E_NO_GENERATOR', `node '${node.name}' (${node.opType}): backend ${backend.entry.qualifiedName} does not generate hardware yet${alt}`, { kind: 'input' });
   }
   if (!k.impl.streamWidths) throw new BrainsmithError('E_CODEGEN_NODE', `node '${node.name}': kernel ${k.entry.qualifiedName} has no streamWidths(), so its ports cannot be wired`, { kind: 'work' });

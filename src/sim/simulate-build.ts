@@ -65,7 +65,7 @@ export interface SimulateBuildReport {
   seed: number;
   build: { cached: boolean; ms: number };
   run: { ms: number; cycles: number; cyclesPerSecond: number; framesPerSecond: number };
-  reference: { ok: boolean; message: string; mismatch?: FrameMismatch };
+  reference: { ok: boolean; message: string; mismatch?: FrameMismatch; ms: number };
   expected?: { file: string; ok: boolean; message: string };
   /** After a mismatch: the first node whose output differs when simulated alone (name null: none does). */
   firstDifferingNode?: { name: string | null; message: string };
@@ -228,7 +228,9 @@ export async function simulateBuild(opts: SimulateBuildOptions): Promise<Simulat
   const keep = new Set(node ? [...node.inputs, ...node.outputs].map((s) => s.tensor) : [...design.inputs, ...design.outputs].map((s) => s.tensor));
   if (!node && opts.expected) for (const o of graphOutputs.slice(0, 1)) keep.add(o);
   opts.progress?.(`reference: executing ${N} frame${N === 1 ? '' : 's'} of ${modelFile}`);
+  const tRef = performance.now();
   const ref = await reference(model, resolver, frames, keep);
+  const refMs = performance.now() - tRef;
 
   const run = node
     ? await simulateNode(hwDir, node, ref, N, opts)
@@ -247,8 +249,8 @@ export async function simulateBuild(opts: SimulateBuildOptions): Promise<Simulat
     build: run.build,
     run: { ms: run.result.ms, cycles, cyclesPerSecond: cycles / (run.result.ms / 1000), framesPerSecond: N / (run.result.ms / 1000) },
     reference: run.mismatch
-      ? { ok: false, mismatch: run.mismatch, message: `simulated ${describeFrameMismatch(run.mismatch)} (reference executor on model.onnx)` }
-      : { ok: true, message: `bit-exact: ${N} frame${N === 1 ? '' : 's'} on ${(node ? node.outputs : design.outputs).length} output stream(s) match the reference executor` },
+      ? { ok: false, mismatch: run.mismatch, message: `simulated ${describeFrameMismatch(run.mismatch)} (reference executor on model.onnx)`, ms: refMs }
+      : { ok: true, message: `bit-exact: ${N} frame${N === 1 ? '' : 's'} on ${(node ? node.outputs : design.outputs).length} output stream(s) match the reference executor`, ms: refMs },
     ms: 0,
   };
 
