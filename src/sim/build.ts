@@ -14,7 +14,7 @@ import { chooseSimulator, type Simulator, type SimulatorKind } from './simulator
 import { axisTestbench, TB_MODULE, verilatorMain, type DutInterface } from './testbench.js';
 
 /** Bumped when the testbench or the build commands change in a way the key would not see. */
-const HARNESS_VERSION = 1;
+const HARNESS_VERSION = 2;
 
 export interface SimDesign {
   /** HDL sources in compile order (absolute paths). */

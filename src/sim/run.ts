@@ -9,6 +9,7 @@ import path from 'node:path';
 import { BrainsmithError } from '../errors.js';
 import type { SimBuild } from './build.js';
 import { runTool, tail } from './process.js';
+import { bytesOf } from './testbench.js';
 
 export interface SimStimulus {
   /** Words per input stream, in the order of the design's inputs. */
@@ -37,15 +38,24 @@ export interface SimResult {
   ms: number;
 }
 
-function hexLines(words: readonly bigint[], width: number): string {
-  const digits = Math.max(1, Math.ceil(width / 4));
+/** Words as the testbench reads them: ceil(width/8) bytes each, most significant byte first. */
+export function wordBytes(words: readonly bigint[], width: number): Buffer {
+  const n = bytesOf(width);
   const max = (1n << BigInt(width)) - 1n;
-  let s = '';
-  for (const w of words) {
+  const buf = Buffer.alloc(words.length * n);
+  words.forEach((w, k) => {
     if (w < 0n || w > max) throw new BrainsmithError('E_SIM_STIMULUS', `input word ${w} does not fit the ${width}-bit stream`, { kind: 'work' });
-    s += `${w.toString(16).padStart(digits, '0')}\n`;
-  }
-  return s;
+    if (n <= 6) {
+      buf.writeUIntBE(Number(w), k * n, n);
+      return;
+    }
+    let v = w;
+    for (let b = n - 1; b >= 0; b--) {
+      buf[k * n + b] = Number(v & 0xffn);
+      v >>= 8n;
+    }
+  });
+  return buf;
 }
 
 function parseOutput(text: string, stream: string): { words: bigint[]; cycles: number[] } {
@@ -76,8 +86,8 @@ export async function runSimulation(build: SimBuild, stim: SimStimulus): Promise
   try {
     const args = [...build.args];
     stim.inputs.forEach((words, i) => {
-      const f = path.join(work, `in${i}.hex`);
-      writeFileSync(f, hexLines(words, dut.inputs[i]!.width));
+      const f = path.join(work, `in${i}.bin`);
+      writeFileSync(f, wordBytes(words, dut.inputs[i]!.width));
       args.push(`+in${i}=${f}`, `+nin${i}=${words.length}`);
     });
     const outFiles = stim.expected.map((n, k) => {

@@ -1,9 +1,10 @@
 /**
  * The AXI-Stream testbench every simulation runs: a pure function of the design's interface. It streams the
- * words of each input from a file (one hex word per line, the `$readmemh` format, read one line at a time so
- * that any number of frames fits one build), throttles each input's TVALID and each output's TREADY at random
- * (a seeded xorshift per stream: a stall happens with probability +stall/65536 per cycle, and TVALID is never
- * dropped before its handshake, as AXI-Stream requires), writes every output word with the cycle of its
+ * words of each input from a file (each word as ceil(width/8) bytes, most significant first, read with
+ * `$fread` one word at a time: any number of frames fits one build, and no text is parsed), throttles
+ * each input's TVALID and each output's TREADY at random (a seeded xorshift per stream: a stall happens with
+ * probability +stall/65536 per cycle, and TVALID is never dropped before its handshake, as AXI-Stream
+ * requires), writes every output word with the cycle of its
  * handshake, and stops once every output has delivered its expected word count, or when no stream has moved
  * for +timeout cycles (a deadlock). Files, counts, stall and seed are plusargs: one build serves every run.
  */
@@ -27,6 +28,11 @@ export interface DutInterface {
 }
 
 export const TB_MODULE = 'bs_sim_tb';
+
+/** Bytes per word in an input file. */
+export function bytesOf(width: number): number {
+  return Math.ceil(width / 8);
+}
 /** Cycles the reset is held low before the first input. */
 export const RESET_CYCLES = 16;
 
@@ -104,7 +110,7 @@ export function axisTestbench(dut: DutInterface): string {
   L.push(xorshift);
   for (const s of ins) {
     L.push(`  reg [${s.width - 1}:0] ${s.v}_data = 0;`);
-    L.push(`  reg [${s.width - 1}:0] ${s.v}_next;`);
+    L.push(`  reg [${bytesOf(s.width) * 8 - 1}:0] ${s.v}_next;`);
     L.push(`  reg ${s.v}_valid = 1'b0;`);
     L.push(`  wire ${s.v}_ready;`);
     L.push(`  reg [31:0] ${s.v}_rnd;`);
@@ -136,7 +142,7 @@ export function axisTestbench(dut: DutInterface): string {
     L.push(`    if (!$value$plusargs("${countArg}=%d", ${v}_count)) ${v}_count = 0;`);
   };
   ins.forEach((s, i) => {
-    open(s.v, `in${i}`, 'r', `nin${i}`);
+    open(s.v, `in${i}`, 'rb', `nin${i}`);
     L.push(`    ${s.v}_rnd = seed * 32'd2654435761 + 32'd${1 + 2 * i};`);
     L.push(`    if (${s.v}_rnd == 0) ${s.v}_rnd = 32'd1;`);
   });
@@ -159,10 +165,10 @@ export function axisTestbench(dut: DutInterface): string {
     L.push(`      if (!${s.v}_valid || ${s.v}_ready) begin`);
     L.push(`        ${s.v}_rnd = xs32(${s.v}_rnd);`);
     L.push(`        if (${s.v}_read < ${s.v}_count && ${s.v}_rnd[31:16] >= stall) begin`);
-    L.push(`          r = $fscanf(${s.v}_fd, "%h\\n", ${s.v}_next);`);
-    L.push(`          if (r != 1) begin $display("BSIM ERROR input file ${s.v} ended after %0d words", ${s.v}_read); $finish; end`);
+    L.push(`          r = $fread(${s.v}_next, ${s.v}_fd);`);
+    L.push(`          if (r != ${bytesOf(s.width)}) begin $display("BSIM ERROR input file ${s.v} ended after %0d words", ${s.v}_read); $finish; end`);
     L.push(`          ${s.v}_read = ${s.v}_read + 1;`);
-    L.push(`          ${s.v}_data <= ${s.v}_next;`);
+    L.push(`          ${s.v}_data <= ${s.v}_next[${s.width - 1}:0];`);
     L.push(`          ${s.v}_valid <= 1'b1;`);
     L.push(`        end else ${s.v}_valid <= 1'b0;`);
     L.push('      end');
