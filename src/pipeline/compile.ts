@@ -15,6 +15,7 @@ import { openRegistry, type Registry } from '../plugins/registry.js';
 import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
 import { STAGES } from '../plugins/schemas.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
+import type { Model } from '../ir/model.js';
 import { registerKernelCatalog } from '../exec/kernel-resolver.js';
 import { provideRegistry } from '../folding/registry-service.js';
 import { loadBlueprint, DEFAULT_BLUEPRINT } from './blueprint-load.js';
@@ -62,6 +63,12 @@ export interface CompileOptions {
   targetFps?: number;
   /** A FINN folding config; overrides the target fps as in FINN. */
   foldingConfig?: string;
+  /** Backend preference for every kernel (rtl or hls). */
+  prefer?: 'rtl' | 'hls';
+  /** Generate the hardware (hw/) after the last stage. */
+  generate?: boolean;
+  /** Name of the stitched top module (default brainsmith_top). */
+  topName?: string;
 }
 
 export interface LeftAlone {
@@ -85,6 +92,20 @@ export interface CompileSummary {
   /** Estimates of the final model's hardware nodes (absent when it holds none). */
   estimate?: BuildEstimate;
   verification?: { ok: boolean; stages: number; file: string; expected?: boolean };
+  /** What --generate wrote. */
+  hardware?: HardwareSummary;
+  ms: number;
+}
+
+export interface HardwareSummary {
+  dir: string;
+  top: string;
+  nodes: number;
+  sources: number;
+  memoryFiles: number;
+  inputs: { port: string; tensor: string; width: number }[];
+  outputs: { port: string; tensor: string; width: number }[];
+  hostNodes: { before: string[]; after: string[] };
   ms: number;
 }
 
@@ -115,11 +136,12 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   if ((opts.expected || opts.inputs?.length) && !opts.verify) {
     throw new BrainsmithError('E_USAGE', `${opts.expected ? '--expected' : '--input'} needs --verify`, { kind: 'usage' });
   }
+  if (opts.topName !== undefined && !opts.generate) throw new BrainsmithError('E_USAGE', '--top-name needs --generate', { kind: 'usage' });
   checkTarget(target, Boolean(opts.force));
 
   const blueprint = loadBlueprint(opts.config ?? DEFAULT_BLUEPRINT, cwd);
   const hw = compileTarget(
-    { board: opts.board, part: opts.part, clockNs: opts.clockNs, targetFps: opts.targetFps, foldingConfig: opts.foldingConfig },
+    { board: opts.board, part: opts.part, clockNs: opts.clockNs, targetFps: opts.targetFps, foldingConfig: opts.foldingConfig, prefer: opts.prefer },
     blueprint.target, cwd, blueprint.files[0],
   );
   let reg = opts.registry;
@@ -200,6 +222,12 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       await saveModel(run.model, folder.path('model.onnx'));
       writeFileSync(folder.path('report', 'time_per_step.json'), `${JSON.stringify(timeReport(run), null, 2)}\n`);
       const estimate = await estimateBuild(run.model, reg, hw, folder.dir, modelPath, log);
+      let hardware: HardwareSummary | undefined;
+      if (opts.generate) {
+        opts.progress?.note('generate: writing hw/');
+        hardware = await generateBuildHardware(run.model, reg, hw, folder, target, opts.topName);
+        log.info({ hardware }, `generate: hw/ with ${hardware.nodes} node modules, top ${hardware.top} (${hardware.sources} sources, ${hardware.memoryFiles} memory files) in ${Math.round(hardware.ms)} ms`);
+      }
 
       const finalHist = opTypeHistogram(run.model);
       const leftAlone = [...inputHistogram]
@@ -230,6 +258,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
           ...(hw.foldingConfig ? { foldingConfig: hw.foldingConfig } : {}),
         },
         ...(estimate ? { estimate } : {}),
+        ...(hardware ? { hardware } : {}),
         ...(verifier ? { verification: { ok: verifier.report.ok, stages: verifier.report.stages.length, file: 'report/verification.json', ...(expectedOk !== undefined ? { expected: expectedOk } : {}) } } : {}),
         ms: round(performance.now() - t0),
       };
@@ -249,6 +278,24 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   }
 }
 
+/** Hardware generation into the build folder's hw/ (moved into place with the rest of the build). */
+async function generateBuildHardware(model: Model, reg: Registry, hw: CompileTarget, folder: BuildFolder, target: string, topName?: string): Promise<HardwareSummary> {
+  const { generateHardware } = await import('../codegen/generate.js');
+  const r = await generateHardware(model, reg, folder.path('hw'), { top: topName, target: hw.target, clockNs: hw.clockNs, prefer: hw.prefer, finalDir: path.join(target, 'hw') });
+  const d = r.design;
+  return {
+    dir: 'hw',
+    top: d.top,
+    nodes: d.nodes.length,
+    sources: d.sources.length,
+    memoryFiles: d.memoryFiles.length,
+    inputs: d.inputs.map((s, i) => ({ port: `s_axis_${i}`, tensor: s.tensor, width: s.width })),
+    outputs: d.outputs.map((s, k) => ({ port: `m_axis_${k}`, tensor: s.tensor, width: s.width })),
+    hostNodes: d.hostNodes,
+    ms: round(r.ms),
+  };
+}
+
 function describeTarget(hw: CompileTarget): string {
   const t = hw.target.board ? `${hw.target.board} (${hw.target.part})` : hw.target.part;
   const goal = hw.foldingConfig ? `, folding config ${hw.foldingConfig}` : hw.targetFps !== undefined ? `, target ${hw.targetFps} fps` : '';
@@ -260,6 +307,7 @@ function warnUnusedSettings(used: Set<string>, hw: CompileTarget, blueprint: str
   const given: Array<[string, string, boolean]> = [
     ['target_fps', '--target-fps', hw.targetFps !== undefined],
     ['folding_config', '--folding-config', hw.foldingConfig !== undefined],
+    ['prefer', '--prefer', hw.prefer !== undefined],
   ];
   for (const [name, flag, set] of given) {
     const what = hw.sources[name] === 'flag' ? flag : `target.${name}`;

@@ -9,6 +9,8 @@ const lang = z.enum(['hls', 'rtl']);
 const options = z.strictObject({
   /** Preferred backend per kernel type (`MVAU`) or per node name (a node name wins). */
   preferences: z.record(z.string(), lang).default({}),
+  /** Preferred backend for every kernel (`--prefer`); per-kernel and per-node preferences refine it. */
+  prefer: lang.optional(),
   /** Target for viability (DSP family etc.): a board (`Pynq-Z2`) or a Vivado part. */
   board: z.string().optional(),
   part: z.string().optional(),
@@ -59,7 +61,7 @@ export default defineTransform({
         return b?.impl.isDefault && !b.impl.isDefault.call(b.impl, view, b.ctx) ? `${b.entry.qualifiedName} is not FINN's default for this node` : undefined;
       };
       const attrPref = view.attrs.preferred_impl_style;
-      const pref = ctx.options.preferences[node.name] ?? ctx.options.preferences[kernel] ?? (attrPref === 'hls' || attrPref === 'rtl' ? attrPref : undefined);
+      const pref = ctx.options.preferences[node.name] ?? ctx.options.preferences[kernel] ?? (attrPref === 'hls' || attrPref === 'rtl' ? attrPref : undefined) ?? ctx.options.prefer;
       let chosen: BackendLanguage | undefined;
       if (pref) {
         const no = await why(pref);

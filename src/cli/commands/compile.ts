@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineCommand } from '../command.js';
 
 interface CompileArgs {
@@ -15,6 +16,9 @@ interface CompileArgs {
   clockNs?: number;
   targetFps?: number;
   foldingConfig?: string;
+  prefer?: 'rtl' | 'hls';
+  generate: boolean;
+  topName?: string;
 }
 
 export const compileCommand = defineCommand<CompileArgs>({
@@ -36,6 +40,9 @@ export const compileCommand = defineCommand<CompileArgs>({
       .option('clock-ns', { type: 'number', describe: "Clock period in ns for folding and estimates (default: the blueprint's target, else 10)" })
       .option('target-fps', { type: 'number', describe: 'Fold the kernels (PE/SIMD) to reach this many frames per second (FINN SetFolding)' })
       .option('folding-config', { type: 'string', describe: 'Apply a FINN folding config (Defaults plus per-node PE/SIMD/…); overrides --target-fps as in FINN' })
+      .option('prefer', { type: 'string', choices: ['rtl', 'hls'], describe: 'Backend preference for every kernel (a blueprint\'s per-kernel SpecializeLayers preferences refine it; a backend that is not viable for a node falls back to the other, with a warning)' })
+      .option('generate', { type: 'boolean', default: false, describe: 'Generate the hardware after the last stage: hw/ with a Verilog module per node, the stitched top, filelist.f and vivado/create_project.tcl' })
+      .option('top-name', { type: 'string', describe: 'Name of the stitched top module (default brainsmith_top); with --generate' })
       .conflicts('board', 'part')
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout (progress and logs stay on stderr)' })
       .example('$0 compile model.onnx', 'Compile with the default blueprint into build/model')
@@ -43,7 +50,8 @@ export const compileCommand = defineCommand<CompileArgs>({
       .example('$0 compile tfc.onnx --verify --input x.npy --expected y.npy', 'Verify on a golden input/output pair')
       .example('$0 compile tfc.onnx -o out --board Pynq-Z2 --clock-ns 10 --target-fps 100000', 'Map to kernels, fold to 100k fps and write FINN-style estimate reports')
       .example('$0 compile tfc.onnx -o out --folding-config folding.json', 'Apply a FINN folding config instead of a target')
-      .example('$0 compile model.onnx --config blueprint.yaml --json', 'Use a blueprint and print a JSON summary'),
+      .example('$0 compile model.onnx --config blueprint.yaml --json', 'Use a blueprint and print a JSON summary')
+      .example('$0 compile tfc.onnx -o out --board Pynq-Z2 --target-fps 100000 --prefer rtl --generate', 'Generate Verilog (out/hw/) for the rtl backends; then `brainsmith sim out`'),
   async run(args, ctx) {
     const { compile } = await import('../../pipeline/compile.js');
     const { createCompileLogger } = await import('../../pipeline/compile-log.js');
@@ -69,6 +77,9 @@ export const compileCommand = defineCommand<CompileArgs>({
         clockNs: args.clockNs,
         targetFps: args.targetFps,
         foldingConfig: args.foldingConfig,
+        prefer: args.prefer,
+        generate: args.generate,
+        topName: args.topName,
         strictPlugins: args.strictPlugins,
         log: logger.log,
         progress,
@@ -84,6 +95,12 @@ export const compileCommand = defineCommand<CompileArgs>({
           ctx.out(`reports      ${summary.estimate.reports.join(', ')}`);
           ctx.out('');
           ctx.out(formatBuildEstimate(summary.estimate));
+        }
+        const h = summary.hardware;
+        if (h) {
+          ctx.out('');
+          ctx.out(`hardware     ${path.join(summary.output, h.dir)}: top ${h.top} (${h.nodes} node modules, ${h.sources} sources, ${h.memoryFiles} memory files; ${h.inputs.map((p) => `${p.port} ${p.width} bits`).concat(h.outputs.map((p) => `${p.port} ${p.width} bits`)).join(', ')}), filelist.f, vivado/create_project.tcl in ${Math.round(h.ms)} ms`);
+          ctx.out(`             simulate with: brainsmith sim ${path.relative(process.cwd(), summary.output) || '.'}`);
         }
       }
     } finally {
