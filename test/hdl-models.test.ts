@@ -61,7 +61,7 @@ for (const file of ['labs/tfc-w1a1.onnx', 'labs/tfc-w2a2.onnx']) {
       const inLanes = attrs[K.lanes[0]] as number;
       const outLanes = kind === 'LabelSelect' ? 1 : (attrs[K.lanes[1]] as number);
       const inType = kind === 'MVAU' && attrs.binaryXnorMode === 1 ? 'BINARY' : idt;
-      const res = runCase({
+      const res = await runCase({
         gen: await K.rtl.generate!(view, ctx), kernel: K.dir,
         inBits: inLanes * t.bitwidth(), outBits: outLanes * datatype(odt).bitwidth(),
         inWords: packStream(xs.map((e) => (inType === 'BINARY' && idt === 'BIPOLAR' ? (e > 0 ? 1 : 0) : e)), inLanes, inType),
