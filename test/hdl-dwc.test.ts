@@ -36,7 +36,7 @@ test('StreamingDataWidthConverter rtl: any width ratio, bit-exact against execut
     const xs = values(dataType, 2 * n, 300 + i); // two frames
     const [y] = await dwcKernel.execute!([makeTensor(ElemType.FLOAT, [2 * shape[0]!, ...shape.slice(1)], Float32Array.from(xs))], attrs, ctx);
     const bits = datatype(dataType).bitwidth();
-    const r = runCase({
+    const r = await runCase({
       gen: await dwcRtl.generate!(node, ctx), kernel: 'StreamingDataWidthConverter', inBits: inWidth, outBits: outWidth,
       inWords: packStream(xs, inWidth / bits, dataType), expected: packStream(tensorToNumbers(y!), outWidth / bits, dataType),
     });

@@ -37,7 +37,7 @@ test('StreamingFIFO rtl: bit-exact against execute, with and without random stal
     const [y] = await fifoKernel.execute!([makeTensor(ElemType.FLOAT, [n], Float32Array.from(xs))], attrs, ctx);
     const e = folded.at(-1)!;
     const bits = e * datatype(dataType).bitwidth();
-    const r = runCase({
+    const r = await runCase({
       gen: await fifoRtl.generate!(node, ctx), kernel: 'StreamingFIFO', inBits: bits, outBits: bits,
       inWords: packStream(xs, e, dataType), expected: packStream(tensorToNumbers(y!), e, dataType),
     });

@@ -35,7 +35,7 @@ test('LabelSelect rtl: top-K bit-exact against execute (ties included), with ran
     const node = view(labelSelectAttributes, attrs, { name: `LabelSelect_rtl_${i}` });
     const [y] = await kernel.execute!([makeTensor(ElemType.FLOAT, [frames, Labels], Float32Array.from(xs))], attrs, ctx);
     const outType = odt ?? smallestDataType(0, Labels - 1).name;
-    const res = runCase({
+    const res = await runCase({
       gen: await rtl.generate!(node, ctx), kernel: 'LabelSelect', inBits: PE * t.bitwidth(), outBits: datatype(outType).bitwidth(),
       inWords: packStream(xs, PE, idt), expected: packStream(tensorToNumbers(y!), 1, outType),
     });

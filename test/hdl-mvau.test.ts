@@ -79,7 +79,7 @@ test('MVAU rtl: bit-exact against execute over datatypes, XNOR, thresholds and f
     const attrs = { ...base, noActivation: c.S > 0 ? 0 : 1, ActVal: c.act ?? 0 };
     const node = view(mvauAttributes, attrs, { name: `MVAU_rtl_${i}`, consts: thresholds ? { 1: weights, 2: thresholds } : { 1: weights } });
     const [y] = await kernel.execute!([x, weights, thresholds], attrs, ctx);
-    const res = runCase({
+    const res = await runCase({
       gen: await rtl.generate!(node, ctx), kernel: 'MVAU',
       inBits: c.SIMD * datatype(c.idt).bitwidth(), outBits: c.PE * datatype(c.odt).bitwidth(),
       inWords: packStream(tensorToNumbers(x), c.SIMD, c.xnor ? 'BINARY' : c.idt), expected: packStream(tensorToNumbers(y!), c.PE, c.odt),

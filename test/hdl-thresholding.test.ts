@@ -69,7 +69,7 @@ test('Thresholding rtl: bit-exact against execute, with random stalls, 22 config
     const nvec = 2 * vectors.reduce((a, b) => a * b, 1); // two frames
     const xs = Array.from({ length: nvec * c.C }, () => randomValue(c.idt, r));
     const [y] = await kernel.execute!([makeTensor(ElemType.FLOAT, [nvec, c.C], Float32Array.from(xs)), thresholds], attrs, ctx);
-    const res = runCase({
+    const res = await runCase({
       gen: await rtl.generate!(node, ctx), kernel: 'Thresholding',
       inBits: c.PE * idt.bitwidth(), outBits: c.PE * datatype(c.odt).bitwidth(),
       inWords: packStream(xs, c.PE, c.idt), expected: packStream(tensorToNumbers(y!), c.PE, c.odt),

@@ -202,6 +202,8 @@ async function chooseLanguage(reg: Registry, kernel: string, view: KernelNodeVie
     if (!b) continue;
     fallback ??= lang;
     const bb = b;
+    // A backend FINN does not pick by default (isDefault false) is taken only when preferred.
+    if (lang !== pref && bb.impl.isDefault && !call(bb, 'isDefault', view.name, () => bb.impl.isDefault!.call(bb.impl, view, bb.ctx))) continue;
     if (!bb.impl.isViable || call(bb, 'isViable', view.name, () => bb.impl.isViable!.call(bb.impl, view, bb.ctx))) return lang;
   }
   return fallback;

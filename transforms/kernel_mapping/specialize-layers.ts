@@ -55,6 +55,11 @@ export default defineTransform({
         if (b.impl.isViable && !b.impl.isViable.call(b.impl, view, b.ctx)) return `${b.entry.qualifiedName} is not viable for this node${target ? ` on ${target.part}` : ''}`;
         return undefined;
       };
+      /** Why `l` is not FINN's choice for this node when nobody states a preference (backend isDefault false). */
+      const notDefault = async (l: BackendLanguage): Promise<string | undefined> => {
+        const b = await catalog.backend(kernel, l);
+        return b?.impl.isDefault && !b.impl.isDefault.call(b.impl, view, b.ctx) ? `${b.entry.qualifiedName} is not FINN's default for this node` : undefined;
+      };
       const attrPref = view.attrs.preferred_impl_style;
       const pref = ctx.options.preferences[node.name] ?? ctx.options.preferences[kernel] ?? (attrPref === 'hls' || attrPref === 'rtl' ? attrPref : undefined) ?? ctx.options.prefer;
       let chosen: BackendLanguage | undefined;
@@ -68,7 +73,7 @@ export default defineTransform({
           ctx.log.warn(`node '${node.name}' (${kernel}): preferred ${pref} backend not used (${no}); using ${chosen}`);
         }
       } else {
-        const rtlNo = (await why('rtl')) ?? narrowForRtl(node, view.attrs, ctx.options.minRtlBits[kernel]);
+        const rtlNo = (await why('rtl')) ?? (await notDefault('rtl')) ?? narrowForRtl(node, view.attrs, ctx.options.minRtlBits[kernel]);
         if (!rtlNo) chosen = 'rtl';
         else {
           const hlsNo = await why('hls');
