@@ -14,3 +14,4 @@ export type {
   KernelDeclaration, BackendDeclaration, KernelAttributeSpec,
 } from './plugins/types.js';
 export type { HwApi, BoundNode, BindOptions, NodesOptions, BackendChoice, BackendPreferences } from './hw/types.js';
+export * from './hdl/index.js';

@@ -3,7 +3,7 @@
  * (finn-qonnx reference §2, notation: W/A/B weight/input/output bits, P = PE, Q = SIMD).
  */
 import { z, type KernelNodeView } from '../../src/index.js';
-import { bram18Count, bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, weightMemoryAttributes, prod, requireDivides, uramCount, uramEfficiency } from '../../src/kernel.js';
+import { bram18Count, bramEfficiency, datatype, datatypeName, flag, hwCommonAttributes, positiveInt, weightMemoryAttributes, prod, requireDivides, resources, uramCount, uramEfficiency } from '../../src/kernel.js';
 
 export const mvauAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -123,4 +123,22 @@ export function inputVectors(dims: readonly number[], a: MvauAttrs): number[] | 
   const n = dims[0];
   const perFrame = prod(a.numInputVectors.slice(1)) * a.MW;
   return n !== undefined && dims.length > 1 && total === n * perFrame ? [n, ...a.numInputVectors.slice(1)] : undefined;
+}
+
+/** FINN's LUT-based MVAU estimate (the hls formula): LUT = int(300 + 1.1·P·(mult + adder + acc + thr + comp) + c2). */
+export function lutMvauEstimate(a: MvauAttrs): Record<string, number> {
+  const { W, A, B, wmemDepth, tmemDepth } = widths(a);
+  const P = a.PE;
+  const Q = a.SIMD;
+  const mult = a.resType === 'dsp' ? 0 : Q * (2 * Math.ceil((W + A) / 6) - 1) * (W + A);
+  const adder = (W + A) * (2 * Q - 1);
+  const acc = accumulatorBits(a, a.MW);
+  const thresholdsInLut = a.noActivation === 0 && a.ram_style_thresholds === 'distributed';
+  const thr = thresholdsInLut ? (2 ** B - 1) * acc * Math.ceil(tmemDepth / 64) : 0;
+  const comp = thresholdsInLut ? (2 ** B - 1) * acc : 0;
+  const weightsInLut = (a.mem_mode === 'internal_decoupled' && a.ram_style === 'distributed') || (a.mem_mode === 'internal_embedded' && wmemDepth <= 128);
+  const c2 = weightsInLut ? P * Q * W * Math.ceil(wmemDepth / 64) : 0;
+  const lut = Math.trunc(300 + 1.1 * P * (mult + adder + acc + thr + comp) + c2);
+  const dsp = a.resType === 'dsp' ? P * Q * Math.ceil((W + A) / 48) : 0;
+  return resources({ ...weightMemory(a), LUT: lut, DSP: dsp });
 }

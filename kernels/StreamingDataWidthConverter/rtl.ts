@@ -1,6 +1,7 @@
 import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/kernel.js';
 import { dwc, dwcLut } from './_model.js';
+import { generateDwc } from './rtl-gen.js';
 
 export default defineBackend({
   name: 'StreamingDataWidthConverter_rtl',
@@ -14,5 +15,8 @@ export default defineBackend({
   /** FINN's converter LUT model applies to both implementations. */
   estimate(node) {
     return resources({ LUT: dwcLut(dwc(node)) });
+  },
+  generate(node) {
+    return generateDwc(node);
   },
 });

@@ -1,6 +1,7 @@
 import { defineBackend } from '../../src/index.js';
 import { bram18Count, bramEfficiency, resources, uramCount, uramEfficiency } from '../../src/kernel.js';
 import { effectiveDepth, fifo, fifoWidth } from './_model.js';
+import { generateStreamingFifo } from './rtl-gen.js';
 
 export default defineBackend({
   name: 'StreamingFIFO_rtl',
@@ -31,5 +32,8 @@ export default defineBackend({
       URAM: uram,
       URAM_efficiency: uramEfficiency(bits, uram),
     });
+  },
+  generate(node) {
+    return generateStreamingFifo(node);
   },
 });

@@ -1,6 +1,7 @@
 import { defineBackend } from '../../src/index.js';
 import { bramEfficiency, datatype, resources, uramEfficiency } from '../../src/kernel.js';
 import { thresholding, type ThresholdingAttrs } from './_model.js';
+import { generateThresholding } from './rtl-gen.js';
 
 type MemClass = 'URAM' | 'BRAM' | 'LUTRAM';
 /** Primitive aspect ratios (width × depth) per class. */
@@ -59,5 +60,8 @@ export default defineBackend({
       URAM: totals.URAM,
       URAM_efficiency: uramEfficiency(bits.URAM, totals.URAM),
     });
+  },
+  generate(node) {
+    return generateThresholding(node);
   },
 });

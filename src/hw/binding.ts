@@ -110,6 +110,10 @@ class Bound implements BoundNode {
     return out;
   }
 
+  async generates(): Promise<boolean> {
+    return typeof this.b?.impl.generate === 'function';
+  }
+
   libraryPath(relative: string): string {
     if (!this.b) throw new BrainsmithError('E_NO_BACKEND', `node '${this.name}' has no backend, so no library '${relative}'`, { kind: 'work' });
     const dir = path.dirname(this.b.entry.file);

@@ -72,6 +72,8 @@ export interface BoundNode {
   resources(): ResourceEstimate | undefined;
   /** The backend's hardware for the node; undefined when the backend generates nothing. */
   generate(): Promise<GeneratedNode | undefined>;
+  /** Whether the node's backend has a `generate` hook. */
+  generates(): Promise<boolean>;
   /** Absolute path of a library source the backend ships (`libraries` of its GeneratedNode). */
   libraryPath(relative: string): string;
   /** Output shapes and datatypes from the kernel, or undefined when it has no such hook. */

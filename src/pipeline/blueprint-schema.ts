@@ -57,6 +57,8 @@ export const targetSchema = z.strictObject({
   target_fps: z.number().positive().optional(),
   /** A FINN folding config, relative to the blueprint file; overrides target_fps as in FINN. */
   folding_config: z.string().min(1).optional(),
+  /** Backend preference for every kernel (`${prefer}`, --prefer). */
+  prefer: z.enum(['rtl', 'hls']).optional(),
 });
 
 export const verifySchema = z.strictObject({

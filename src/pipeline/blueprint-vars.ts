@@ -14,6 +14,7 @@ export const BLUEPRINT_VARIABLES = {
   board: 'board name, when the target is a board (--board, target.board; default Pynq-Z1)',
   part: 'FPGA part, when the target is given as a part (--part, target.part)',
   folding_config: 'a FINN folding config file (--folding-config, target.folding_config)',
+  prefer: 'backend preference for every kernel, rtl or hls (--prefer, target.prefer)',
   output_dir: 'the build folder being written',
   report_dir: 'its report/ folder',
   insert_topk: 'true with --insert-topk: replace a classifier output by its top-1 label (FINN inserts no TopK)',

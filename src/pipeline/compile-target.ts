@@ -21,6 +21,7 @@ export interface TargetFlags {
   targetFps?: number;
   /** Relative to the working folder. */
   foldingConfig?: string;
+  prefer?: 'rtl' | 'hls';
 }
 
 export interface CompileTarget {
@@ -29,6 +30,8 @@ export interface CompileTarget {
   targetFps?: number;
   /** Absolute path. */
   foldingConfig?: string;
+  /** Backend preference for every kernel. */
+  prefer?: 'rtl' | 'hls';
   /** Where each setting came from, for the log (`flag`, `blueprint`, `default`). */
   sources: Record<string, 'flag' | 'blueprint' | 'default'>;
 }
@@ -83,7 +86,12 @@ export function compileTarget(flags: TargetFlags, bp: TargetSettings, cwd: strin
     const kind = sources.folding_config === 'flag' ? 'usage' : 'input';
     throw new BrainsmithError('E_FOLDING_CONFIG', `folding config not found: ${foldingConfig}`, { kind, file: foldingConfig });
   }
-  return { target, clockNs, targetFps, foldingConfig, sources };
+  if (flags.prefer !== undefined && flags.prefer !== 'rtl' && flags.prefer !== 'hls') {
+    throw new BrainsmithError('E_USAGE', `--prefer must be rtl or hls, got '${String(flags.prefer)}'`, { kind: 'usage' });
+  }
+  const prefer = flags.prefer ?? bp.prefer;
+  if (prefer) sources.prefer = flags.prefer ? 'flag' : 'blueprint';
+  return { target, clockNs, targetFps, foldingConfig, prefer, sources };
 }
 
 /** The `${…}` settings for the blueprint's options. Only one of board/part is set (transforms refuse both). */
@@ -93,6 +101,7 @@ export function targetVariables(t: CompileTarget, outputDir: string): BlueprintV
     clock_ns: t.clockNs,
     ...(t.target.board ? { board: t.target.board } : { part: t.target.part }),
     ...(t.foldingConfig ? { folding_config: t.foldingConfig } : {}),
+    ...(t.prefer ? { prefer: t.prefer } : {}),
     output_dir: outputDir,
     report_dir: path.join(outputDir, 'report'),
   };

@@ -15,6 +15,7 @@ import { openRegistry, type Registry } from '../plugins/registry.js';
 import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
 import { STAGES } from '../plugins/schemas.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
+import type { Model } from '../ir/model.js';
 import { loadBlueprint, DEFAULT_BLUEPRINT } from './blueprint-load.js';
 import { DEFAULT_TOLERANCE, type Tolerance } from './compare.js';
 import { compileTarget, targetVariables, type CompileTarget } from './compile-target.js';
@@ -64,6 +65,12 @@ export interface CompileOptions {
   foldingConfig?: string;
   /** Replace a classifier output by its top-1 label (the blueprint setting `${insert_topk}`). */
   insertTopK?: boolean;
+  /** Backend preference for every kernel (rtl or hls). */
+  prefer?: 'rtl' | 'hls';
+  /** Generate the hardware (hw/) after the last stage. */
+  generate?: boolean;
+  /** Name of the stitched top module (default brainsmith_top). */
+  topName?: string;
 }
 
 export interface LeftAlone {
@@ -89,6 +96,20 @@ export interface CompileSummary {
   /** With a blueprint that names a `baseline:` (optimized → default): the baseline's figures and the gains. */
   comparison?: BaselineComparison;
   verification?: { ok: boolean; stages: number; file: string; expected?: boolean };
+  /** What --generate wrote. */
+  hardware?: HardwareSummary;
+  ms: number;
+}
+
+export interface HardwareSummary {
+  dir: string;
+  top: string;
+  nodes: number;
+  sources: number;
+  memoryFiles: number;
+  inputs: { port: string; tensor: string; width: number }[];
+  outputs: { port: string; tensor: string; width: number }[];
+  hostNodes: { before: string[]; after: string[] };
   ms: number;
 }
 
@@ -119,11 +140,12 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   if ((opts.expected || opts.inputs?.length) && !opts.verify) {
     throw new BrainsmithError('E_USAGE', `${opts.expected ? '--expected' : '--input'} needs --verify`, { kind: 'usage' });
   }
+  if (opts.topName !== undefined && !opts.generate) throw new BrainsmithError('E_USAGE', '--top-name needs --generate', { kind: 'usage' });
   checkTarget(target, Boolean(opts.force));
 
   const blueprint = loadBlueprint(opts.config ?? DEFAULT_BLUEPRINT, cwd);
   const hw = compileTarget(
-    { board: opts.board, part: opts.part, clockNs: opts.clockNs, targetFps: opts.targetFps, foldingConfig: opts.foldingConfig },
+    { board: opts.board, part: opts.part, clockNs: opts.clockNs, targetFps: opts.targetFps, foldingConfig: opts.foldingConfig, prefer: opts.prefer },
     blueprint.target, cwd, blueprint.files[0],
   );
   let reg = opts.registry;
@@ -217,6 +239,12 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
           log.info({ comparison }, `gains over ${base.name}: LUT ${comparison.gain.LUT}, BRAM_18K ${comparison.gain.BRAM_18K}, DSP ${comparison.gain.DSP}, fps ×${comparison.gain.fpsRatio}`);
         }
       }
+      let hardware: HardwareSummary | undefined;
+      if (opts.generate) {
+        opts.progress?.note('generate: writing hw/');
+        hardware = await generateBuildHardware(run.model, reg, hw, folder, target, opts.topName);
+        log.info({ hardware }, `generate: hw/ with ${hardware.nodes} node modules, top ${hardware.top} (${hardware.sources} sources, ${hardware.memoryFiles} memory files) in ${Math.round(hardware.ms)} ms`);
+      }
 
       const finalHist = opTypeHistogram(run.model);
       const leftAlone = [...inputHistogram]
@@ -248,6 +276,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
         },
         ...(estimate ? { estimate } : {}),
         ...(comparison ? { comparison } : {}),
+        ...(hardware ? { hardware } : {}),
         ...(verifier ? { verification: { ok: verifier.report.ok, stages: verifier.report.stages.length, file: 'report/verification.json', ...(expectedOk !== undefined ? { expected: expectedOk } : {}) } } : {}),
         ms: round(performance.now() - t0),
       };
@@ -267,6 +296,24 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   }
 }
 
+/** Hardware generation into the build folder's hw/ (moved into place with the rest of the build). */
+async function generateBuildHardware(model: Model, reg: Registry, hw: CompileTarget, folder: BuildFolder, target: string, topName?: string): Promise<HardwareSummary> {
+  const { generateHardware } = await import('../codegen/generate.js');
+  const r = await generateHardware(model, reg, folder.path('hw'), { top: topName, target: hw.target, clockNs: hw.clockNs, prefer: hw.prefer, finalDir: path.join(target, 'hw') });
+  const d = r.design;
+  return {
+    dir: 'hw',
+    top: d.top,
+    nodes: d.nodes.length,
+    sources: d.sources.length,
+    memoryFiles: d.memoryFiles.length,
+    inputs: d.inputs.map((s, i) => ({ port: `s_axis_${i}`, tensor: s.tensor, width: s.width })),
+    outputs: d.outputs.map((s, k) => ({ port: `m_axis_${k}`, tensor: s.tensor, width: s.width })),
+    hostNodes: d.hostNodes,
+    ms: round(r.ms),
+  };
+}
+
 function describeTarget(hw: CompileTarget): string {
   const t = hw.target.board ? `${hw.target.board} (${hw.target.part})` : hw.target.part;
   const goal = hw.foldingConfig ? `, folding config ${hw.foldingConfig}` : hw.targetFps !== undefined ? `, target ${hw.targetFps} fps` : '';
@@ -279,6 +326,7 @@ function warnUnusedSettings(used: Set<string>, hw: CompileTarget, blueprint: str
     ['target_fps', '--target-fps', hw.targetFps !== undefined],
     ['folding_config', '--folding-config', hw.foldingConfig !== undefined],
     ['insert_topk', '--insert-topk', insertTopK],
+    ['prefer', '--prefer', hw.prefer !== undefined],
   ];
   for (const [name, flag, set] of given) {
     const what = hw.sources[name] === 'flag' || name === 'insert_topk' ? flag : `target.${name}`;

@@ -5,8 +5,8 @@ const lang = z.enum(['hls', 'rtl']);
 const options = z.strictObject({
   /** Preferred backend per kernel type (`MVAU`) or per node name (a node name wins). */
   preferences: z.record(z.string(), lang).default({}),
-  /** Preferred backend for every kernel without a more specific preference (`compile --prefer`). */
-  prefer: z.union([lang, z.literal('')]).default(''),
+  /** Preferred backend for every kernel (`--prefer`); per-kernel and per-node preferences refine it. */
+  prefer: lang.optional(),
   /** Target for viability (DSP family etc.): a board (`Pynq-Z2`) or a Vivado part. */
   board: z.string().optional(),
   part: z.string().optional(),

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineCommand } from '../command.js';
 
 interface CompileArgs {
@@ -16,6 +17,9 @@ interface CompileArgs {
   targetFps?: number;
   foldingConfig?: string;
   insertTopk: boolean;
+  prefer?: 'rtl' | 'hls';
+  generate: boolean;
+  topName?: string;
 }
 
 export const compileCommand = defineCommand<CompileArgs>({
@@ -38,6 +42,9 @@ export const compileCommand = defineCommand<CompileArgs>({
       .option('target-fps', { type: 'number', describe: 'Fold the kernels (PE/SIMD) to reach this many frames per second (FINN SetFolding)' })
       .option('folding-config', { type: 'string', describe: 'Apply a FINN folding config (Defaults plus per-node PE/SIMD/…); overrides --target-fps as in FINN' })
       .option('insert-topk', { type: 'boolean', default: false, describe: 'Replace a classifier output [N, classes] by its top-1 label (a LabelSelect kernel); FINN\'s build does not' })
+      .option('prefer', { type: 'string', choices: ['rtl', 'hls'], describe: 'Backend preference for every kernel (a blueprint\'s per-kernel SpecializeLayers preferences refine it; a backend that is not viable for a node falls back to the other, with a warning)' })
+      .option('generate', { type: 'boolean', default: false, describe: 'Generate the hardware after the last stage: hw/ with a Verilog module per node, the stitched top, filelist.f and vivado/create_project.tcl' })
+      .option('top-name', { type: 'string', describe: 'Name of the stitched top module (default brainsmith_top); with --generate' })
       .conflicts('board', 'part')
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout (progress and logs stay on stderr)' })
       .example('$0 compile model.onnx', 'Compile with the default blueprint into build/model')
@@ -47,7 +54,8 @@ export const compileCommand = defineCommand<CompileArgs>({
       .example('$0 compile tfc.onnx -o out --folding-config folding.json', 'Apply a FINN folding config instead of a target')
       .example('$0 compile TFC_2W2A.onnx --target-fps 100000 --insert-topk', 'Also turn the class scores into a top-1 label (a LabelSelect kernel)')
       .example('$0 compile tfc.onnx --config optimized --target-fps 100000', 'Compile with brainsmith\'s improvements and report the gains over the default')
-      .example('$0 compile model.onnx --config blueprint.yaml --json', 'Use a blueprint and print a JSON summary'),
+      .example('$0 compile model.onnx --config blueprint.yaml --json', 'Use a blueprint and print a JSON summary')
+      .example('$0 compile tfc.onnx -o out --board Pynq-Z2 --target-fps 100000 --prefer rtl --generate', 'Generate Verilog (out/hw/) for the rtl backends; then `brainsmith sim out`'),
   async run(args, ctx) {
     const { compile } = await import('../../pipeline/compile.js');
     const { createCompileLogger } = await import('../../pipeline/compile-log.js');
@@ -75,6 +83,9 @@ export const compileCommand = defineCommand<CompileArgs>({
         targetFps: args.targetFps,
         foldingConfig: args.foldingConfig,
         insertTopK: args.insertTopk,
+        prefer: args.prefer,
+        generate: args.generate,
+        topName: args.topName,
         strictPlugins: args.strictPlugins,
         log: logger.log,
         progress,
@@ -94,6 +105,12 @@ export const compileCommand = defineCommand<CompileArgs>({
         if (summary.comparison) {
           ctx.out('');
           ctx.out(formatComparison(summary.comparison, summary.blueprint));
+        }
+        const h = summary.hardware;
+        if (h) {
+          ctx.out('');
+          ctx.out(`hardware     ${path.join(summary.output, h.dir)}: top ${h.top} (${h.nodes} node modules, ${h.sources} sources, ${h.memoryFiles} memory files; ${h.inputs.map((p) => `${p.port} ${p.width} bits`).concat(h.outputs.map((p) => `${p.port} ${p.width} bits`)).join(', ')}), filelist.f, vivado/create_project.tcl in ${Math.round(h.ms)} ms`);
+          ctx.out(`             simulate with: brainsmith sim ${path.relative(process.cwd(), summary.output) || '.'}`);
         }
       }
     } finally {

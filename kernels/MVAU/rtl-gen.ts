@@ -1,0 +1,173 @@
+/**
+ * Verilog for an MVAU node: every datatype the mapping produces. Per cycle one (nf, sf) tile: SIMD input
+ * elements against PE weight columns (LUT multipliers; XNOR-popcount in binaryXnorMode; ±1 match/mismatch
+ * for BIPOLAR × BIPOLAR; negate-or-pass for a BIPOLAR operand), sf innermost as in FINN (reference §2.1).
+ * Input words are read from the stream while nf = 0 and kept in an SF-word buffer for nf > 0. After the last
+ * sf of a fold, the PE sums pass through the thresholds (or straight out with noActivation) into the output
+ * register. Throughput: one tile per cycle, so MH/PE · MW/SIMD cycles per vector (the kernel's `cycles`).
+ */
+import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
+import { datatype } from '../../src/kernel.js';
+import { clog2, foldCounter, inputData, laneActivation, nodeModule, outputData, paddedWidth, readmemh, romDecl, signedBits, thresholdRows, thresholdWords } from '../../src/kernel.js';
+import { checkFolding, mvau, widths, type MvauAttrs } from './_model.js';
+import { accumulatorRange, weightWords } from './layout.js';
+
+type Coding = 'unsigned' | 'signed' | 'bipolar';
+
+function codingOf(dtName: string): Coding {
+  const dt = datatype(dtName);
+  return dt.name === 'BIPOLAR' ? 'bipolar' : dt.signed() ? 'signed' : 'unsigned';
+}
+
+/** Width of an element read as a two's-complement value. */
+function valueBits(coding: Coding, bits: number): number {
+  return coding === 'bipolar' ? 2 : coding === 'signed' ? bits : bits + 1;
+}
+
+/** `expr` (of `from` bits, an element of `coding`) as `to`-bit two's complement. */
+function extend(expr: string, bit: (i: number) => string, from: number, coding: Coding, to: number): string {
+  if (coding === 'bipolar') return to === 2 ? `{~${bit(0)}, 1'b1}` : `{{${to - 1}{~${bit(0)}}}, 1'b1}`;
+  if (to === from) return expr;
+  return coding === 'unsigned' ? `{${to - from}'d0, ${expr}}` : `{{${to - from}{${bit(from - 1)}}}, ${expr}}`;
+}
+
+function sext(expr: string, sign: string, from: number, to: number): string {
+  return to === from ? expr : `{{${to - from}{${sign}}}, ${expr}}`;
+}
+
+function supported(node: KernelNodeView, a: MvauAttrs): void {
+  for (const [what, dt] of [['inputDataType', a.inputDataType], ['weightDataType', a.weightDataType], ['outputDataType', a.outputDataType]] as const) {
+    if (!datatype(dt).isInteger()) throw new BrainsmithError('E_HDL_UNSUPPORTED', `node '${node.name}': RTL generation needs an integer ${what}, got ${dt}`, { kind: 'input' });
+  }
+  if (a.binaryXnorMode === 1 && (datatype(a.inputDataType).bitwidth() !== 1 || datatype(a.weightDataType).bitwidth() !== 1)) {
+    throw new BrainsmithError('E_HDL_UNSUPPORTED', `node '${node.name}': binaryXnorMode needs 1-bit inputs and weights`, { kind: 'input' });
+  }
+  if (a.mem_mode === 'external') {
+    throw new BrainsmithError('E_HDL_UNSUPPORTED', `node '${node.name}': mem_mode=external (weights streamed from outside) is not generated; use internal_embedded or internal_decoupled`, { kind: 'input' });
+  }
+}
+
+export function generateMvau(node: KernelNodeView): GeneratedNode {
+  const a = mvau(node);
+  checkFolding(node, a);
+  supported(node, a);
+  const w = node.constantInput(1);
+  if (!w) throw new BrainsmithError('E_HDL_PARAM', `node '${node.name}': weights (input 1) must be an initializer`, { kind: 'input' });
+  const { W, A, B: OB } = widths(a);
+  const { MW, MH, PE, SIMD } = a;
+  const SF = MW / SIMD;
+  const NF = MH / PE;
+  const WMEM = SF * NF;
+  const xnor = a.binaryXnorMode === 1;
+  const idt = datatype(a.inputDataType);
+  const xc = xnor ? 'unsigned' : codingOf(a.inputDataType);
+  const wc = xnor ? 'unsigned' : codingOf(a.weightDataType);
+  const bothBipolar = !xnor && xc === 'bipolar' && wc === 'bipolar';
+  const XV = valueBits(xc, A);
+  const WV = valueBits(wc, W);
+  const PW = XV + WV;
+  const { lo, hi } = accumulatorRange(w, a, idt.min(), idt.max());
+  const thr = a.noActivation === 1 ? undefined : node.constantInput(2);
+  if (a.noActivation === 0 && !thr) throw new BrainsmithError('E_HDL_PARAM', `node '${node.name}': thresholds (input 2) must be an initializer`, { kind: 'input' });
+  // Accumulator: the range (plus one above, for threshold compares), never narrower than one product.
+  const ACC = Math.max(signedBits(lo, hi + 1), xnor || bothBipolar ? 2 : PW);
+  const weights = weightWords(w, a);
+  const files: Record<string, string> = {};
+  const whex = `${node.name}_weights.hex`;
+  files[whex] = readmemh(weights.words, weights.bits);
+
+  let b = inputData(0, SIMD * A, 'in_data') + outputData(PE * OB, 'out_data');
+  b += `  reg out_valid;\n  reg [${PE * OB - 1}:0] out_reg;\n  wire step;\n`;
+  if (SF > 1) b += foldCounter('sf', SF, 'step');
+  if (NF > 1) b += foldCounter('nf', NF, `step && last_sf`);
+  if (WMEM > 1) b += foldCounter('waddr', WMEM, 'step');
+  if (SF > 1) b += `  wire first_sf = sf == ${clog2(SF)}'d0;\n`;
+  b += `  wire last_sf = ${SF > 1 ? `sf == ${clog2(SF)}'d${SF - 1}` : "1'b1"};\n`;
+  b += `  wire first_nf = ${NF > 1 ? `nf == ${clog2(NF)}'d0` : "1'b1"};\n`;
+  b += '  wire out_free = !out_valid || out_V_TREADY;\n  wire can_step = !last_sf || out_free;\n';
+  b += '  assign in0_V_TREADY = first_nf && can_step;\n';
+  b += '  assign step = can_step && (!first_nf || in0_V_TVALID);\n';
+  if (NF > 1) {
+    b += `  reg [${SIMD * A - 1}:0] ibuf [0:${SF - 1}];\n`;
+    b += `  always @(posedge ap_clk) if (step && first_nf) ibuf[${SF > 1 ? 'sf' : '0'}] <= in_data;\n`;
+    b += `  wire [${SIMD * A - 1}:0] x_word = first_nf ? in_data : ibuf[${SF > 1 ? 'sf' : '0'}];\n`;
+  } else {
+    b += `  wire [${SIMD * A - 1}:0] x_word = in_data;\n`;
+  }
+  b += romDecl('weights', weights.bits, WMEM, whex);
+  b += `  wire [${weights.bits - 1}:0] w_word = weights[${WMEM > 1 ? 'waddr' : '0'}];\n`;
+
+  // Threshold memory (one word per nf) when there is an activation.
+  let tsteps = 0;
+  let tbits = 0;
+  if (thr) {
+    const { rows } = thresholdRows(thr, MH);
+    const t = thresholdWords(rows, PE, lo, hi, ACC);
+    tsteps = t.steps;
+    tbits = t.bits / (PE * t.steps);
+    const thex = `${node.name}_thresholds.hex`;
+    files[thex] = readmemh(t.words, t.bits);
+    b += romDecl('thresholds', t.bits, NF, thex);
+    b += `  wire [${t.bits - 1}:0] t_word = thresholds[${NF > 1 ? 'nf' : '0'}];\n`;
+  }
+
+  const ys: string[] = [];
+  for (let p = 0; p < PE; p++) {
+    // dot_p: this tile's SIMD products of lane p.
+    b += `  reg [${ACC - 1}:0] dot_${p};\n`;
+    if (!xnor && !bothBipolar) b += `  reg [${XV - 1}:0] xv_${p};\n  reg [${WV - 1}:0] wv_${p};\n  reg [${PW - 1}:0] pr_${p};\n`;
+    b += `  integer s_${p};\n  always @* begin\n    dot_${p} = ${ACC}'d0;\n`;
+    b += `    for (s_${p} = 0; s_${p} < ${SIMD}; s_${p} = s_${p} + 1) begin\n`;
+    const xs = (i: number | string) => `x_word[s_${p} * ${A} + ${i}]`;
+    const ws = (i: number | string) => `w_word[(${p * SIMD} + s_${p}) * ${W} + ${i}]`;
+    const xsel = A === 1 ? xs(0) : `x_word[s_${p} * ${A} +: ${A}]`;
+    const wsel = W === 1 ? ws(0) : `w_word[(${p * SIMD} + s_${p}) * ${W} +: ${W}]`;
+    if (xnor) {
+      b += `      if (${xsel} == ${wsel}) dot_${p} = dot_${p} + ${ACC}'d1;\n`;
+    } else if (bothBipolar) {
+      b += `      dot_${p} = (${xsel} == ${wsel}) ? dot_${p} + ${ACC}'d1 : dot_${p} - ${ACC}'d1;\n`;
+    } else {
+      b += `      xv_${p} = ${extend(xsel, xs, A, xc, XV)};\n`;
+      b += `      wv_${p} = ${extend(wsel, ws, W, wc, WV)};\n`;
+      b += `      pr_${p} = ${sext(`xv_${p}`, `xv_${p}[${XV - 1}]`, XV, PW)} * ${sext(`wv_${p}`, `wv_${p}[${WV - 1}]`, WV, PW)};\n`;
+      b += `      dot_${p} = dot_${p} + ${sext(`pr_${p}`, `pr_${p}[${PW - 1}]`, PW, ACC)};\n`;
+    }
+    b += '    end\n  end\n';
+    if (SF > 1) {
+      b += `  reg [${ACC - 1}:0] acc_${p};\n`;
+      b += `  wire [${ACC - 1}:0] sum_${p} = (first_sf ? ${ACC}'d0 : acc_${p}) + dot_${p};\n`;
+      b += `  always @(posedge ap_clk) if (step && !last_sf) acc_${p} <= sum_${p};\n`;
+    } else {
+      b += `  wire [${ACC - 1}:0] sum_${p} = dot_${p};\n`;
+    }
+    if (thr) {
+      b += laneActivation({ lane: p, value: `sum_${p}`, word: 't_word', steps: tsteps, bits: tbits, outputDatatype: a.outputDataType, outBits: OB, actVal: a.ActVal, out: `y_${p}` });
+    } else if (OB >= ACC) {
+      b += `  wire [${OB - 1}:0] y_${p} = ${sext(`sum_${p}`, `sum_${p}[${ACC - 1}]`, ACC, OB)};\n`;
+    } else {
+      b += `  wire [${OB - 1}:0] y_${p} = sum_${p}[${OB - 1}:0];\n  wire unused_sum_${p} = &{1'b0, sum_${p}[${ACC - 1}:${OB}]};\n`;
+    }
+    ys.unshift(`y_${p}`);
+  }
+  b += `  always @(posedge ap_clk) begin
+    if (!ap_rst_n) out_valid <= 1'b0;
+    else if (step && last_sf) out_valid <= 1'b1;
+    else if (out_V_TREADY) out_valid <= 1'b0;
+  end
+  always @(posedge ap_clk) if (step && last_sf) out_reg <= {${ys.join(', ')}};
+  assign out_data = out_reg;
+  assign out_V_TVALID = out_valid;
+`;
+  const mode = xnor ? 'XNOR-popcount' : bothBipolar ? 'bipolar x bipolar (+-1)' : `${a.inputDataType} x ${a.weightDataType} multipliers`;
+  files[`${node.name}.v`] = nodeModule({
+    name: node.name,
+    inputs: [paddedWidth(SIMD * A)],
+    output: paddedWidth(PE * OB),
+    about: [
+      `MVAU: MW=${MW} MH=${MH} SIMD=${SIMD} PE=${PE}, ${mode}, ${ACC}-bit accumulators, ${a.noActivation ? 'no activation' : `${tsteps} threshold steps`} -> ${a.outputDataType}.`,
+      `Weights: ${whex}, ${WMEM} words (row nf*${SF}+sf), weight (p, s) at bit (p*${SIMD} + s)*${W}.`,
+    ],
+    body: b,
+  });
+  return { module: node.name, files };
+}

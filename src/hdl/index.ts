@@ -1,0 +1,4 @@
+/** Helpers for HDL generation: FINN's stream packing, memory files and Verilog text. */
+export * from './pack.js';
+export * from './verilog.js';
+export * from './thresholds.js';
