@@ -11,6 +11,7 @@ import { hostVersion } from '../plugins/host.js';
 import { loadModel } from '../onnx/load.js';
 import { saveModel } from '../onnx/save.js';
 import { assertGraphValid } from '../ir/verify.js';
+import type { Model } from '../ir/model.js';
 import { openRegistry, type Registry } from '../plugins/registry.js';
 import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
 import { STAGES } from '../plugins/schemas.js';
@@ -85,7 +86,21 @@ export interface CompileSummary {
   /** Estimates of the final model's hardware nodes (absent when it holds none). */
   estimate?: BuildEstimate;
   verification?: { ok: boolean; stages: number; file: string; expected?: boolean };
+  /** report/index.html, when it could be written. */
+  report?: string;
   ms: number;
+}
+
+/** The HTML report; a failure to draw it is a warning, never a failed compile. */
+async function writeBuildReport(dir: string, model: Model, reg: Registry, summary: CompileSummary, log: Logger): Promise<string | undefined> {
+  try {
+    const { writeReport, REPORT_HTML } = await import('../report/write.js');
+    await writeReport(dir, model, reg, summary);
+    return REPORT_HTML;
+  } catch (e) {
+    log.warn(`report/index.html not written: ${errorMessage(e)}`);
+    return undefined;
+  }
 }
 
 export function defaultOutput(model: string, cwd: string): string {
@@ -233,6 +248,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
         ...(verifier ? { verification: { ok: verifier.report.ok, stages: verifier.report.stages.length, file: 'report/verification.json', ...(expectedOk !== undefined ? { expected: expectedOk } : {}) } } : {}),
         ms: round(performance.now() - t0),
       };
+      summary.report = await writeBuildReport(folder.dir, run.model, reg, summary, log);
       writeFileSync(folder.path('report', 'compile_summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
       folder.commit({ tool: 'brainsmith', version: hostVersion(), model: modelPath, blueprint: blueprint.name, finished: new Date().toISOString() });
       return summary;

@@ -4,8 +4,9 @@ import { convertCommand } from './convert.js';
 import { execCommand } from './exec.js';
 import { compileCommand } from './compile.js';
 import { estimateCommand } from './estimate.js';
+import { reportCommand } from './report.js';
 import { pluginCommands } from './plugin-commands.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any>[] = [inspectCommand, convertCommand, execCommand, compileCommand, estimateCommand, ...pluginCommands];
+export const commands: CommandModule<any>[] = [inspectCommand, convertCommand, execCommand, compileCommand, estimateCommand, reportCommand, ...pluginCommands];
