@@ -3,7 +3,7 @@
 // than starting node. Everything else goes to the bundled CLI (dist/bundle, with a V8 code cache: see
 // src/cli/bundle-loader.ts), or to the modules in dist/src under --log-level debug/trace (stack traces then
 // name the source files) or with BRAINSMITH_NO_BUNDLE=1.
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, statSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
@@ -12,7 +12,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 } else {
   const level = args.find((a, i) => a.startsWith('--log-level=') || args[i - 1] === '--log-level');
   const debug = level !== undefined && /(?:^|=)(?:debug|trace)$/.test(level);
-  const bundled = !debug && !process.env.BRAINSMITH_NO_BUNDLE && existsSync(new URL('../dist/bundle/brainsmith.cjs', import.meta.url));
+  const bundled = !debug && !process.env.BRAINSMITH_NO_BUNDLE && bundleIsCurrent();
   const mainUrl = new URL(bundled ? '../dist/src/cli/bundle-loader.js' : '../dist/src/cli/main.js', import.meta.url);
   if (!existsSync(mainUrl)) {
     process.stderr.write('brainsmith: not built yet: run `npm install` (or `npm run build`) in the brainsmith package\n');
@@ -26,5 +26,14 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     if (debug) process.setSourceMapsEnabled(true);
     const { main } = await import(mainUrl.href);
     process.exitCode = await main(args);
+  }
+}
+
+/** The bundle, unless missing or older than dist/src (a `tsc` run without the bundle step: use what it built). */
+function bundleIsCurrent() {
+  try {
+    return statSync(new URL('../dist/bundle/brainsmith.cjs', import.meta.url)).mtimeMs >= statSync(new URL('../dist/src/cli/main.js', import.meta.url)).mtimeMs;
+  } catch {
+    return false;
   }
 }

@@ -151,6 +151,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     const folder = new BuildFolder(target);
     try {
       const plan = await buildPlan(reg, blueprint, targetVariables(hw, folder.dir));
+      for (const w of plan.warnings) log.warn(w);
       checkRunOptions(plan, opts);
       log.debug({ blueprint: blueprint.name, files: blueprint.files }, `blueprint ${blueprint.name}`);
       warnUnusedSettings(plan.variables, hw, blueprint.name, log);

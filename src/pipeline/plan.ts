@@ -37,6 +37,8 @@ export interface Plan {
   stages: StagePlan[];
   /** The compile settings (`${target_fps}`, …) that some option of the plan refers to. */
   variables: Set<string>;
+  /** Things worth a warning that do not stop the compile (a transform run before its declared stage). */
+  warnings: string[];
 }
 
 interface Draft {
@@ -177,10 +179,17 @@ export async function buildPlan(reg: Registry, bp: Blueprint, vars: BlueprintVar
   applyOverlays(reg, bp, drafts);
   const stages: StagePlan[] = [];
   const variables = new Set<string>();
+  const warnings: string[] = [];
   for (const stage of STAGES) {
     const items: PlanItem[] = [];
     for (const d of drafts[stage]) {
       const entry = resolve(reg, d.kind, d.name, where(d.file, d.path));
+      // Tidy-up transforms run again in later stages by design; one run before its stage may meet a graph
+      // it was not written for.
+      const declaredStage = entry.meta.stage as Stage | undefined;
+      if (d.kind === 'transform' && declaredStage && STAGES.indexOf(declaredStage) > STAGES.indexOf(stage)) {
+        warnings.push(`${where(d.file, d.path)}: ${entry.qualifiedName} is declared for stage '${declaredStage}' but this blueprint runs it in '${stage}', before that stage`);
+      }
       const declared = await entry.load();
       const schema = (declared.declaration as { options?: z.ZodType }).options;
       variablesUsed(d.options, variables);
@@ -199,7 +208,7 @@ export async function buildPlan(reg: Registry, bp: Blueprint, vars: BlueprintVar
     }
     stages.push({ stage, items });
   }
-  return { blueprint: bp, stages, variables };
+  return { blueprint: bp, stages, variables, warnings };
 }
 
 /** What `--stop-after` names: a stage, or a transform/step of the plan (its first occurrence). */
