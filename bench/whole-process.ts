@@ -14,9 +14,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const bin = path.join(root, 'bin', 'brainsmith.js');
 const labs = path.resolve(root, '..', 'shared', 'fixtures', 'labs');
 
-function wallMs(args: string[]): number {
+function wallMs(args: string[], env?: NodeJS.ProcessEnv): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return ms;
@@ -27,20 +27,23 @@ export async function run(report: Report): Promise<void> {
   const tfc = path.join(labs, 'tfc-w1a1.onnx');
   const gtsrb = path.join(labs, 'gtsrb_12x12_w2a3_c12x24x36.onnx');
   const model = existsSync(tfc) ? tfc : path.join(root, 'fixtures', 'tfc-mlp-w2a2.onnx');
-  const cases: { name: string; args: string[]; target?: boolean }[] = [
-    { name: `compile ${path.basename(model)}`, args: ['compile', model, '-o', path.join(out, 'tfc'), '--board', 'Pynq-Z2', '--clock-ns', '10', '--target-fps', '100000'], target: true },
+  const tfcArgs = ['compile', model, '-o', path.join(out, 'tfc'), '--board', 'Pynq-Z2', '--clock-ns', '10', '--target-fps', '100000'];
+  const cases: { name: string; args: string[]; target?: boolean; env?: NodeJS.ProcessEnv }[] = [
+    { name: `compile ${path.basename(model)}`, args: tfcArgs, target: true },
+    // The same from the modules in dist/src (no bundle, no code cache): what the bundle saves, measured alike.
+    { name: `compile ${path.basename(model)} unbundled`, args: tfcArgs, env: { BRAINSMITH_NO_BUNDLE: '1' } },
     ...(existsSync(gtsrb) ? [{ name: 'compile gtsrb_12x12', args: ['compile', gtsrb, '-o', path.join(out, 'gtsrb'), '--board', 'Pynq-Z2', '--clock-ns', '10', '--target-fps', '100000'] }] : []),
     { name: `inspect ${path.basename(model)}`, args: ['inspect', model] },
     { name: 'transforms list', args: ['transforms', 'list'] },
   ];
   const n = 11;
   try {
-    for (const c of cases) wallMs([bin, ...c.args]);
+    for (const c of cases) wallMs([bin, ...c.args], c.env);
     const bare: number[] = [];
     const times = cases.map(() => [] as number[]);
     for (let i = 0; i < n; i++) {
       bare.push(wallMs(['-e', '0']));
-      cases.forEach((c, j) => times[j]!.push(wallMs([bin, ...c.args])));
+      cases.forEach((c, j) => times[j]!.push(wallMs([bin, ...c.args], c.env)));
     }
     const base = median(bare);
     report({ suite: 'process', name: 'node -e 0 (wall)', median: base, unit: 'ms', samples: bare });
