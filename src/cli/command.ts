@@ -43,12 +43,16 @@ export function defineCommand<A>(m: CommandModule<A>): CommandModule<A> {
 
 /** A command that only groups subcommands: `brainsmith plugins` alone lists them and exits 2. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function defineCommandGroup(m: { command: string; describe: string; subcommands: CommandModule<any>[]; builder?: (y: Argv) => Argv }): CommandModule {
+export function defineCommandGroup(m: { command: string; describe: string; subcommands: CommandModule<any>[]; builder?: (y: Argv) => Argv; examples?: [string, string][] }): CommandModule {
   return {
     command: m.command,
     describe: m.describe,
     subcommands: m.subcommands,
-    builder: m.builder ?? ((y) => y),
+    builder: (y) => {
+      let b = m.builder ? m.builder(y) : y;
+      for (const [cmd, text] of m.examples ?? []) b = b.example(cmd, text);
+      return b;
+    },
     async run() {
       const { BrainsmithError } = await import('../errors.js');
       throw new BrainsmithError('E_USAGE', `${m.command} needs a subcommand: ${m.subcommands.map((c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0]).join(', ')} (see brainsmith ${m.command} --help)`, { kind: 'usage' });

@@ -21,6 +21,7 @@ export async function createCliLogger(level: string): Promise<Logger> {
       colorize: useColor(process.stderr),
       ignore: 'pid,hostname',
       translateTime: 'HH:MM:ss',
+      singleLine: true,
     });
     return pino(opts, stream);
   }

@@ -63,3 +63,35 @@ export function resolveTarget(opts: { board?: string; part?: string }): FpgaTarg
   }
   return { part, board, dspFamily: dspFamilyOf(part), versal: isVersalPart(part) };
 }
+
+/** What a device holds, for a report's "% of the device". BRAM in 18 Kb halves (FINN's BRAM_18K unit). */
+export interface DeviceCapacity {
+  LUT: number;
+  FF: number;
+  BRAM_18K: number;
+  URAM: number;
+  DSP: number;
+}
+
+/** Per device of every part in BOARD_PARTS, from the AMD/Xilinx product tables (BRAM: 36 Kb blocks × 2). */
+const DEVICE_CAPACITY: Readonly<Record<string, DeviceCapacity>> = {
+  xc7z020: { LUT: 53_200, FF: 106_400, BRAM_18K: 280, URAM: 0, DSP: 220 },
+  xczu3eg: { LUT: 70_560, FF: 141_120, BRAM_18K: 432, URAM: 0, DSP: 360 },
+  xczu9eg: { LUT: 274_080, FF: 548_160, BRAM_18K: 1_824, URAM: 0, DSP: 2_520 },
+  xczu7ev: { LUT: 230_400, FF: 460_800, BRAM_18K: 624, URAM: 96, DSP: 1_728 },
+  xck26: { LUT: 117_120, FF: 234_240, BRAM_18K: 288, URAM: 64, DSP: 1_248 },
+  xcu50: { LUT: 871_680, FF: 1_743_360, BRAM_18K: 2_688, URAM: 640, DSP: 5_952 },
+  xcu200: { LUT: 1_182_240, FF: 2_364_480, BRAM_18K: 4_320, URAM: 960, DSP: 6_840 },
+  xcu250: { LUT: 1_728_000, FF: 3_456_000, BRAM_18K: 5_376, URAM: 1_280, DSP: 12_288 },
+  xcu280: { LUT: 1_303_680, FF: 2_607_360, BRAM_18K: 4_032, URAM: 960, DSP: 9_024 },
+  xcu55c: { LUT: 1_303_680, FF: 2_607_360, BRAM_18K: 4_032, URAM: 960, DSP: 9_024 },
+  xcvc1902: { LUT: 899_840, FF: 1_799_680, BRAM_18K: 1_934, URAM: 463, DSP: 1_968 },
+  xcve2802: { LUT: 520_704, FF: 1_041_408, BRAM_18K: 1_200, URAM: 264, DSP: 1_312 },
+};
+
+/** The capacity of a part's device (`xczu7ev-ffvc1156-2-e` → xczu7ev), or undefined for a part not in the table. */
+export function deviceCapacity(part: string): DeviceCapacity | undefined {
+  const device = part.toLowerCase().split('-')[0]!;
+  const key = Object.keys(DEVICE_CAPACITY).find((d) => device === d || (device.startsWith(d) && /^[a-z]/.test(device.slice(d.length))));
+  return key ? DEVICE_CAPACITY[key] : undefined;
+}

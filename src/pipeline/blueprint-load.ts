@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { BrainsmithError } from '../errors.js';
 import { STAGES, normalizeStage, type Stage } from '../plugins/schemas.js';
 import { formatPath, parseBlueprintText } from './blueprint-path.js';
+import { precompiledBlueprint } from './blueprint-precompiled.js';
 import { blueprintSchema, type Blueprint, type BlueprintFile } from './blueprint-schema.js';
 
 /** Folder of the built-in blueprints: `blueprints/` in the package root (found above this module). */
@@ -86,6 +87,10 @@ function readOne(file: string): ReadResult {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new BrainsmithError('E_BLUEPRINT_READ', `cannot read blueprint ${file}: ${(e as Error).message}`, { file, cause: e });
+  }
+  if (path.dirname(file) === builtinBlueprintDir()) {
+    const r = blueprintSchema.safeParse(precompiledBlueprint(file, text));
+    if (r.success) return { file, data: r.data };
   }
   const { parsed, error } = parseBlueprintText(text);
   if (!parsed) throw new BrainsmithError('E_BLUEPRINT_SYNTAX', `${file}: ${error}`, { file });

@@ -15,9 +15,12 @@ export interface CompileLogger {
 
 export async function createCompileLogger(level: string, clearLine: () => void): Promise<CompileLogger> {
   const stderrSink = new Writable({
+    // Done when written (stderr is synchronous on a terminal): waiting for write's callback would hold
+    // every later record until the compile yields, so a stage's line came after its work.
     write(chunk: Buffer | string, _enc, cb) {
       clearLine();
-      process.stderr.write(chunk, cb);
+      process.stderr.write(chunk);
+      cb();
     },
   });
   let stderrStream: { write(s: string): unknown } = stderrSink;
@@ -29,6 +32,7 @@ export async function createCompileLogger(level: string, clearLine: () => void):
       colorize: !process.env.NO_COLOR,
       ignore: 'pid,hostname',
       translateTime: 'HH:MM:ss',
+      singleLine: true,
     });
   }
   let fileDest: ReturnType<typeof pino.destination> | undefined;

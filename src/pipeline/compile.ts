@@ -11,11 +11,11 @@ import { hostVersion } from '../plugins/host.js';
 import { loadModel } from '../onnx/load.js';
 import { saveModel } from '../onnx/save.js';
 import { assertGraphValid } from '../ir/verify.js';
+import type { Model } from '../ir/model.js';
 import { openRegistry, type Registry } from '../plugins/registry.js';
 import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
 import { STAGES } from '../plugins/schemas.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
-import type { Model } from '../ir/model.js';
 import { loadBlueprint, DEFAULT_BLUEPRINT } from './blueprint-load.js';
 import { DEFAULT_TOLERANCE, type Tolerance } from './compare.js';
 import { compileTarget, targetVariables, type CompileTarget } from './compile-target.js';
@@ -96,6 +96,8 @@ export interface CompileSummary {
   /** With a blueprint that names a `baseline:` (optimized → default): the baseline's figures and the gains. */
   comparison?: BaselineComparison;
   verification?: { ok: boolean; stages: number; file: string; expected?: boolean };
+  /** report/index.html, when it could be written. */
+  report?: string;
   /** What --generate wrote. */
   hardware?: HardwareSummary;
   ms: number;
@@ -111,6 +113,18 @@ export interface HardwareSummary {
   outputs: { port: string; tensor: string; width: number }[];
   hostNodes: { before: string[]; after: string[] };
   ms: number;
+}
+
+/** The HTML report; a failure to draw it is a warning, never a failed compile. */
+async function writeBuildReport(dir: string, model: Model, reg: Registry, summary: CompileSummary, log: Logger): Promise<string | undefined> {
+  try {
+    const { writeReport, REPORT_HTML } = await import('../report/write.js');
+    await writeReport(dir, model, reg, summary);
+    return REPORT_HTML;
+  } catch (e) {
+    log.warn(`report/index.html not written: ${errorMessage(e)}`);
+    return undefined;
+  }
 }
 
 export function defaultOutput(model: string, cwd: string): string {
@@ -280,6 +294,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
         ...(verifier ? { verification: { ok: verifier.report.ok, stages: verifier.report.stages.length, file: 'report/verification.json', ...(expectedOk !== undefined ? { expected: expectedOk } : {}) } } : {}),
         ms: round(performance.now() - t0),
       };
+      summary.report = await writeBuildReport(folder.dir, run.model, reg, summary, log);
       writeFileSync(folder.path('report', 'compile_summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
       folder.commit({ tool: 'brainsmith', version: hostVersion(), model: modelPath, blueprint: blueprint.name, finished: new Date().toISOString() });
       return summary;

@@ -129,6 +129,12 @@ export async function buildPlan(reg: Registry, bp: Blueprint, vars: BlueprintVar
       const got = await resolveDraft(reg, d, warnings);
       if (!got) continue;
       const { entry, declared } = got;
+      // Tidy-up transforms run again in later stages by design; one run before its stage may meet a graph
+      // it was not written for.
+      const declaredStage = entry.meta.stage as Stage | undefined;
+      if (d.kind === 'transform' && declaredStage && STAGES.indexOf(declaredStage) > STAGES.indexOf(stage)) {
+        warnings.push(`${where(d.file, d.path)}: ${entry.qualifiedName} is declared for stage '${declaredStage}' but this blueprint runs it in '${stage}', before that stage`);
+      }
       const schema = (declared.declaration as { options?: z.ZodType }).options;
       variablesUsed(d.options, variables);
       const options = resolveOptionVariables(d.options, vars, where(d.file, `${d.path}.options`));

@@ -1,6 +1,7 @@
 /**
- * Compile progress on stderr: on a terminal one line rewritten in place (stage, transform, i/n); otherwise
- * one plain line per stage and transform, for CI logs. Log lines call clear() first so they do not collide.
+ * Compile progress on stderr, on a terminal only: one line rewritten in place (stage, transform, i/n). Piped
+ * or in CI there is none (the log's stage lines say where the compile is). Log lines call clear() first so
+ * they do not collide.
  */
 import type { ProgressInfo } from './pass-manager.js';
 
@@ -34,17 +35,5 @@ export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean
       },
     };
   }
-  let lastStage = '';
-  return {
-    update(p) {
-      if (p.stage !== lastStage) {
-        lastStage = p.stage;
-        stream.write(`stage ${p.stageIndex}/${p.stageCount} ${p.stage}: ${p.itemCount} transform${p.itemCount === 1 ? '' : 's'}\n`);
-      }
-      stream.write(`  ${p.itemIndex}/${p.itemCount} ${p.item}\n`);
-    },
-    note: (text) => stream.write(`${text}\n`),
-    clear() {},
-    done() {},
-  };
+  return { update() {}, note() {}, clear() {}, done() {} };
 }

@@ -16,6 +16,7 @@ import { EventBus } from './events.js';
 import { declaredOf } from './define.js';
 import { extractComponents, findExport } from './extract.js';
 import { hostVersion as readHostVersion } from './host.js';
+import { bundledBuiltin } from './host-entry.js';
 import { importBundle, importPluginFile } from './loader.js';
 import { MetadataCache } from './cache.js';
 import { bundleColdFiles, hostCodeDir, prepareFiles, pruneCode } from './transpile.js';
@@ -185,9 +186,10 @@ export class Registry {
 
   async #importEntry(entry: ComponentEntry): Promise<Declared> {
     const pre = this.#preloaded.get(entry.file);
-    const code = pre ? undefined : this.codeDirs.get(entry.file);
+    const bundled = pre || entry.plugin.source !== 'builtin' ? undefined : bundledBuiltin(entry.file);
+    const code = pre || bundled ? undefined : this.codeDirs.get(entry.file);
     const url = entry.plugin.source === 'builtin' ? builtinUrl(entry.file) : code ? (await prepareFiles([code.file], code.dir)).urls.get(entry.file) : undefined;
-    const mod = pre ?? (await importPluginFile(entry.file, entry.fileStamp, url));
+    const mod = pre ?? (bundled ? await bundled() : await importPluginFile(entry.file, entry.fileStamp, url));
     if (!entry.plugin.imported) {
       entry.plugin.imported = true;
       this.events.publish('plugin:loaded', { plugin: entry.plugin.id, file: entry.file });
@@ -529,7 +531,8 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   type Pending = (typeof pending)[number];
   const importOne = async ({ rec, unit, file }: Pending): Promise<void> => {
     try {
-      const mod = reg.preloaded(file.path) ?? (await importPluginFile(file.path, stampOf(file), urls.get(file.path)));
+      const bundled = unit.source === 'builtin' ? bundledBuiltin(file.path) : undefined;
+      const mod = reg.preloaded(file.path) ?? (bundled ? await bundled() : await importPluginFile(file.path, stampOf(file), urls.get(file.path)));
       const metas = extractComponents(mod, file.path).map((c) => c.meta);
       results.set(file, metas);
       reg.stats.imported++;

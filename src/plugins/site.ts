@@ -1,6 +1,7 @@
 /** Finds the plugin file and line that called into the plugin API, from the call stack. */
 import { fileURLToPath } from 'node:url';
 import * as path from 'node:path';
+import { bundledHostFile } from './host-entry.js';
 import type { DeclarationSite } from './types.js';
 
 const ownDir = path.dirname(fileURLToPath(import.meta.url));
@@ -25,7 +26,7 @@ export function callerSite(stack: string | undefined = new Error().stack): Decla
     const m = FRAME.exec(raw.trim());
     if (!m) continue;
     const file = toPath(m[1]!);
-    if (coreDirs.some((d) => file.startsWith(d)) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    if (coreDirs.some((d) => file.startsWith(d)) || file === bundledHostFile() || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
     return { file, line: Number(m[2]) };
   }
   return {};

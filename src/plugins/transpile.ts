@@ -20,6 +20,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PluginFile } from './discovery.js';
+import { bundledHostFile, hostEntryUrl } from './host-entry.js';
 
 /** The subset of esbuild's API used here (esbuild comes with tsx; it is not a direct dependency). */
 interface EsbuildMessage {
@@ -77,11 +78,37 @@ const HOST_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  * at this install.
  */
 export function hostCodeDir(cacheDir: string, host: string): string {
-  const id = createHash('sha1').update(`${HOST_ROOT}\0${host}`).digest('hex').slice(0, 12);
+  const bundle = bundledHostFile();
+  const id = createHash('sha1').update(`${HOST_ROOT}\0${host}${bundle ? `\0${bundle}` : ''}`).digest('hex').slice(0, 12);
   return path.join(cacheDir, `code-${id}`);
 }
 
+/**
+ * The bundled CLI is one module (host-entry.ts): node_modules/brainsmith there is a one-line package
+ * re-exporting it, so that transpiled plugins share the running instance rather than load dist/src beside it.
+ */
+function ensureBundleShim(dir: string): boolean {
+  const pkgDir = path.join(dir, 'node_modules', 'brainsmith');
+  const index = path.join(pkgDir, 'index.js');
+  const text = `export * from ${JSON.stringify(hostEntryUrl())};\n`;
+  try {
+    if (readFileSync(index, 'utf8') === text) return true;
+  } catch {
+    // missing: write it below
+  }
+  try {
+    rmSync(pkgDir, { force: true, recursive: true });
+    mkdirSync(pkgDir, { recursive: true });
+    writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify({ name: 'brainsmith', type: 'module', exports: './index.js' }));
+    writeFileSync(index, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function ensureHostLink(dir: string): boolean {
+  if (bundledHostFile()) return ensureBundleShim(dir);
   const link = path.join(dir, 'node_modules', 'brainsmith');
   try {
     if (realpathSync(link) === realpathSync(HOST_ROOT)) return true;

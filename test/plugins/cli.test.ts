@@ -105,7 +105,7 @@ test('plugins info and plugins new', { skip }, () => {
   assert.equal(r.code, 0, r.stdout);
   r = run(['plugins', 'info', 'FoldMyOps'], p.dir, p.home);
   assert.match(r.stdout, /transform project:FoldMyOps/);
-  assert.match(r.stdout, /options: .*opTypes/);
+  assert.match(r.stdout, /options:\n\s+opTypes \(string\[\]/);
   assert.equal(run(['plugins', 'info', 'Nope'], p.dir, p.home).code, 1);
   assert.equal(run(['plugins', 'new', 'FoldMyOps', '--kind', 'transform'], p.dir, p.home).code, 1, 'does not overwrite');
 });

@@ -95,8 +95,11 @@ export const compileCommand = defineCommand<CompileArgs>({
       if (args.json) ctx.outJson(summary);
       else {
         const left = summary.leftAlone.length ? `; op types left alone: ${summary.leftAlone.map((l) => l.opType).join(', ')}` : '';
-        const ver = summary.verification ? `; verification ${summary.verification.ok ? 'passed' : 'FAILED'} (${summary.verification.stages} stage${summary.verification.stages === 1 ? '' : 's'})` : '';
+        const v = summary.verification;
+        const exp = v?.expected === undefined ? '' : v.expected ? `, final output matches ${args.expected}` : `, final output differs from ${args.expected}`;
+        const ver = v ? `; verification ${v.ok ? 'passed' : 'FAILED'} (${v.stages} stage${v.stages === 1 ? '' : 's'}${exp})` : '';
         ctx.out(`compiled ${args.model} -> ${summary.output} (${summary.nodes.before} -> ${summary.nodes.after} nodes, ${summary.stages.map((s) => s.stage).join(', ')}${summary.stoppedAfter ? `, stopped after ${summary.stoppedAfter}` : ''}) in ${Math.round(summary.ms)} ms${ver}${left}`);
+        if (summary.report) ctx.out(`report       ${summary.output}/${summary.report}`);
         if (summary.estimate) {
           ctx.out(`reports      ${summary.estimate.reports.join(', ')}`);
           ctx.out('');

@@ -15,7 +15,25 @@ interface ListArgs {
   source?: string;
   kernel?: string;
   language?: 'hls' | 'rtl';
+  order?: 'pipeline' | 'name';
   json?: boolean;
+}
+
+/** Each transform's first place in the default blueprint (the order a compile runs them), for sorting. */
+async function pipelineRank(): Promise<Map<string, number>> {
+  const rank = new Map<string, number>();
+  try {
+    const { loadBlueprint } = await import('../../pipeline/blueprint-load.js');
+    const { STAGES } = await import('../../plugins/schemas.js');
+    const bp = loadBlueprint('default');
+    for (const st of STAGES) for (const e of bp.stages[st]) {
+      const name = typeof e.ref === 'string' ? e.ref : e.ref.name;
+      if (!rank.has(name)) rank.set(name, rank.size);
+    }
+  } catch {
+    // no default blueprint: names only
+  }
+  return rank;
 }
 
 function shadowNote(e: ComponentEntry): string {
@@ -63,8 +81,12 @@ function listCommand(kind: ComponentKind, describe: string, extraOptions: (y: Ar
       }
       const lines: string[] = [];
       if (kind === 'transform') {
+        const rank = args.order === 'pipeline' ? await pipelineRank() : undefined;
+        const at = (e: ComponentEntry): number => rank?.get(e.name) ?? rank?.get(e.qualifiedName) ?? Number.MAX_SAFE_INTEGER;
         for (const st of STAGES) {
           const group = entries.filter((e) => e.meta.stage === st);
+          // Stable: transforms the default blueprint does not run keep the table's order after the others.
+          if (rank) group.sort((a, b) => at(a) - at(b));
           if (!group.length) continue;
           lines.push(`${st}:`, textTable(group.map((e) => row(e))));
         }
@@ -75,20 +97,27 @@ function listCommand(kind: ComponentKind, describe: string, extraOptions: (y: Ar
       }
       if (!entries.length) lines.length = 0;
       lines.push(`${entries.length} ${entries.length === 1 ? kind : plural}`);
+      if (kind === 'step' && !entries.length) {
+        lines.push("A step is a plugin (defineStep: run(model, ctx)) that a blueprint's steps: list runs before, after or in place of a transform; none is installed. brainsmith plugins new MyStep --kind step writes one.");
+      }
       const note = failedNote(reg);
       if (note) lines.push(note);
       ctx.out(lines.join('\n'));
     },
   });
-  return defineCommandGroup({ command: plural, describe: `${describe} (${plural} list)`, subcommands: [listSub] });
+  return defineCommandGroup({ command: plural, describe: `${describe} (${plural} list)`, subcommands: [listSub], examples });
 }
 
 export const transformsCommand = listCommand(
   'transform',
   'List transforms by pipeline stage: name, namespace, description and shadowing',
-  (y) => y.option('stage', { type: 'string', describe: 'only this stage (cleanup, topology, kernel_mapping, optimization, or an alias)' }),
+  (y) =>
+    y
+      .option('stage', { type: 'string', describe: 'only this stage (cleanup, topology, kernel_mapping, optimization, or an alias)' })
+      .option('order', { choices: ['name', 'pipeline'] as const, default: 'name', describe: 'within a stage: by name, or in the order the default blueprint runs them (the others after, by name)' }),
   [
     ['$0 transforms list', 'every transform, grouped by stage'],
+    ['$0 transforms list --order pipeline', 'within each stage in the order a default compile runs them'],
     ['$0 transforms list --stage cleanup --source project', "the project's cleanup transforms"],
     ['$0 transforms list --json', 'as JSON'],
   ],

@@ -48,6 +48,10 @@ export const convertCommand = defineCommand<ConvertArgs>({
     const externalData = args.externalDataLocation
       ? { location: args.externalDataLocation }
       : args.externalData;
+    // The output's folder is created, as `compile -o` does.
+    const { mkdirSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    mkdirSync(dirname(args.output), { recursive: true });
     await saveModel(model, args.output, { externalData });
     const bytes = statSync(args.output).size;
     const summary = {

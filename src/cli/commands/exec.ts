@@ -45,8 +45,12 @@ export const execCommand = defineCommand<ExecArgs>({
     const { writeTensorPb } = await import('../../exec/pb.js');
     const { elemTypeName } = await import('../../tensor/element-type.js');
     const model = await loadModel(args.model);
+    const { existsSync } = await import('node:fs');
     const given = (args.input ?? []).map((a) => {
       const { name, path } = parseTensorArg(a);
+      if (!existsSync(path)) {
+        throw new BrainsmithError('E_FILE_NOT_FOUND', `${path}: no such input file (to run a model without an input at hand, brainsmith compile --verify executes it on seeded random inputs within each input's datatype; numpy.save writes a .npy)`, { kind: 'input', file: path });
+      }
       return { name, value: readTensorFile(path), source: path };
     });
     const bound = bindInputs(model, given);

@@ -135,10 +135,28 @@ async function info(args: PluginsArgs, ctx: CommandContext): Promise<void> {
     field('overrides', m.overrides);
     field('examples', m.examples);
     field('hooks', m.hooks);
-    field('options', m.optionsSchema);
+    lines.push(...optionLines(m.optionsSchema));
     field('docs', m.docs);
   }
   ctx.out(lines.join('\n'));
+}
+
+/** An options schema (JSON schema of a zod object) as one line per option: name, type, default, description. */
+function optionLines(schema: unknown): string[] {
+  const props = (schema as { properties?: Record<string, Record<string, unknown>> } | undefined)?.properties;
+  if (!props || !Object.keys(props).length) return schema === undefined ? [] : [`  options: ${JSON.stringify(schema)}`];
+  const typeOf = (p: Record<string, unknown>): string => {
+    if (Array.isArray(p.enum)) return p.enum.map((v) => JSON.stringify(v)).join(' | ');
+    if (p.type === 'array') return `${typeOf((p.items as Record<string, unknown>) ?? {})}[]`;
+    if (Array.isArray(p.anyOf)) return (p.anyOf as Record<string, unknown>[]).map(typeOf).join(' | ');
+    return typeof p.type === 'string' ? p.type : Array.isArray(p.type) ? p.type.join(' | ') : 'any';
+  };
+  const out = ['  options:'];
+  for (const [name, p] of Object.entries(props)) {
+    const dflt = p.default !== undefined ? `, default ${JSON.stringify(p.default)}` : '';
+    out.push(`    ${name} (${typeOf(p)}${dflt})${typeof p.description === 'string' ? `: ${p.description}` : ''}`);
+  }
+  return out;
 }
 
 async function scaffold(args: PluginsArgs, ctx: CommandContext): Promise<number> {
@@ -259,4 +277,11 @@ export const pluginsCommand = defineCommandGroup({
   command: 'plugins',
   describe: 'List, add, remove, inspect, create, check and watch plugins',
   subcommands: [listSub, addSub, removeSub, infoSub, newSub, checkSub, watchSub],
+  examples: [
+    ['$0 plugins list', 'where plugins come from and whether each loaded'],
+    ['$0 plugins info SetFolding', 'what a component does and its options'],
+    ['$0 plugins new FoldMyOps --kind transform', 'a working template with a test'],
+    ['$0 plugins check brainsmith_plugins/fold-my-ops.ts', 'load it in isolation and report problems'],
+    ['$0 plugins watch', 'the live playground: see each saved plugin file register'],
+  ],
 });

@@ -1,0 +1,43 @@
+/**
+ * Which module is "the brainsmith package" in this process, and the built-in plugin modules a bundled host
+ * carries. Unbundled (dist/src, as tests and library users load it) the package is dist/src/index.js and
+ * built-ins are imported from dist/transforms and dist/kernels. The bundled CLI (scripts/bundle.mjs)
+ * registers itself here, so that plugins importing 'brainsmith' get the very module instance that runs, and
+ * built-ins come out of the bundle instead of being imported file by file.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+type ModuleLoader = () => Promise<Record<string, unknown>>;
+
+let entryUrl: string | undefined;
+let bundleFile: string | undefined;
+let builtins: ReadonlyMap<string, ModuleLoader> | undefined;
+/** dist/: the key of a bundled built-in is its compiled file's path relative to this. */
+const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The URL that `import 'brainsmith'` must resolve to in plugins. */
+export function hostEntryUrl(): string {
+  return entryUrl ?? new URL('../index.js', import.meta.url).href;
+}
+
+/** Whether the running host is the bundle (then its own stack frames are in one file, not under dist/src). */
+export function bundledHostFile(): string | undefined {
+  return bundleFile;
+}
+
+/**
+ * Called once by the bundle's entry module (`bundle`, its URL). `api` is the module re-exporting the
+ * public API from inside the bundle; `modules` maps `transforms/…/x.js` to a lazy import.
+ */
+export function useBundledHost(bundle: string, api: string, modules: Record<string, ModuleLoader>): void {
+  bundleFile = fileURLToPath(bundle);
+  entryUrl = api;
+  builtins = new Map(Object.entries(modules));
+}
+
+/** The bundled module of a built-in plugin file (a path under dist/), if this host carries it. */
+export function bundledBuiltin(file: string): ModuleLoader | undefined {
+  if (!builtins) return undefined;
+  return builtins.get(path.relative(distRoot, file).split(path.sep).join('/'));
+}
