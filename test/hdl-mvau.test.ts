@@ -86,7 +86,8 @@ test('MVAU rtl: bit-exact against execute over datatypes, XNOR, thresholds and f
     });
     assert.deepEqual(res.errors, [], `case ${i}: ${JSON.stringify(c)}`);
     const cycles = nvec * (c.MW / c.SIMD) * (c.MH / c.PE);
-    assert.ok(res.cycles <= cycles + 3, `case ${i}: ${res.cycles} cycles, kernel estimate ${cycles}`);
+    // One vector of input fill ahead of the compute (NF > 1), then one tile per cycle.
+    assert.ok(res.cycles <= cycles + c.MW / c.SIMD + 3, `case ${i}: ${res.cycles} cycles, kernel estimate ${cycles}`);
   }
 });
 

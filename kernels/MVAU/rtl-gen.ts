@@ -79,19 +79,45 @@ export function generateMvau(node: KernelNodeView): GeneratedNode {
   let b = inputData(0, SIMD * A, 'in_data') + outputData(PE * OB, 'out_data');
   b += `  reg out_valid;\n  reg [${PE * OB - 1}:0] out_reg;\n  wire step;\n`;
   if (SF > 1) b += foldCounter('sf', SF, 'step');
-  if (NF > 1) b += foldCounter('nf', NF, `step && last_sf`);
-  if (WMEM > 1) b += foldCounter('waddr', WMEM, 'step');
   if (SF > 1) b += `  wire first_sf = sf == ${clog2(SF)}'d0;\n`;
   b += `  wire last_sf = ${SF > 1 ? `sf == ${clog2(SF)}'d${SF - 1}` : "1'b1"};\n`;
-  b += `  wire first_nf = ${NF > 1 ? `nf == ${clog2(NF)}'d0` : "1'b1"};\n`;
+  if (NF > 1) b += foldCounter('nf', NF, `step && last_sf`);
+  if (WMEM > 1) b += foldCounter('waddr', WMEM, 'step');
   b += '  wire out_free = !out_valid || out_V_TREADY;\n  wire can_step = !last_sf || out_free;\n';
-  b += '  assign in0_V_TREADY = first_nf && can_step;\n';
-  b += '  assign step = can_step && (!first_nf || in0_V_TVALID);\n';
   if (NF > 1) {
-    b += `  reg [${SIMD * A - 1}:0] ibuf [0:${SF - 1}];\n`;
-    b += `  always @(posedge ap_clk) if (step && first_nf) ibuf[${SF > 1 ? 'sf' : '0'}] <= in_data;\n`;
-    b += `  wire [${SIMD * A - 1}:0] x_word = first_nf ? in_data : ibuf[${SF > 1 ? 'sf' : '0'}];\n`;
+    // Two SF-word input buffers: one fills from the stream while the vector in the other is computed on
+    // (replayed NF times), so the producer is never held up for the NF-1 folds that read no input.
+    const ix = (sel: string) => `ibuf${sel}[${SF > 1 ? 'sf' : '0'}]`;
+    b += '  wire push = in0_V_TVALID && in0_V_TREADY;\n  reg wsel, rsel, full0, full1;\n';
+    if (SF > 1) b += foldCounter('wcnt', SF, 'push');
+    b += `  wire wlast = ${SF > 1 ? `wcnt == ${clog2(SF)}'d${SF - 1}` : "1'b1"};\n`;
+    b += `  wire last_nf = nf == ${clog2(NF)}'d${NF - 1};\n`;
+    b += '  assign in0_V_TREADY = wsel ? !full1 : !full0;\n';
+    b += '  assign step = (rsel ? full1 : full0) && can_step;\n  wire done = step && last_sf && last_nf;\n';
+    b += `  reg [${SIMD * A - 1}:0] ibuf0 [0:${SF - 1}];\n  reg [${SIMD * A - 1}:0] ibuf1 [0:${SF - 1}];\n`;
+    const wa = SF > 1 ? 'wcnt' : '0';
+    b += `  always @(posedge ap_clk) if (push && !wsel) ibuf0[${wa}] <= in_data;\n`;
+    b += `  always @(posedge ap_clk) if (push && wsel) ibuf1[${wa}] <= in_data;\n`;
+    b += `  always @(posedge ap_clk) begin
+    if (!ap_rst_n) begin
+      wsel <= 1'b0;
+      rsel <= 1'b0;
+      full0 <= 1'b0;
+      full1 <= 1'b0;
+    end else begin
+      if (push && wlast) wsel <= !wsel;
+      if (done) rsel <= !rsel;
+      if (push && wlast && !wsel) full0 <= 1'b1;
+      else if (done && !rsel) full0 <= 1'b0;
+      if (push && wlast && wsel) full1 <= 1'b1;
+      else if (done && rsel) full1 <= 1'b0;
+    end
+  end
+`;
+    b += `  wire [${SIMD * A - 1}:0] x_word = rsel ? ${ix('1')} : ${ix('0')};\n`;
   } else {
+    // One fold: every tile reads a fresh input word straight from the stream.
+    b += '  assign in0_V_TREADY = can_step;\n  assign step = can_step && in0_V_TVALID;\n';
     b += `  wire [${SIMD * A - 1}:0] x_word = in_data;\n`;
   }
   b += romDecl('weights', weights.bits, WMEM, whex);
