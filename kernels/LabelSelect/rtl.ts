@@ -1,6 +1,6 @@
 import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/kernel.js';
-import { generateLabelSelect } from './rtl-gen.js';
+import { generateLabelSelect } from './_rtl-gen.js';
 
 export default defineBackend({
   name: 'LabelSelect_rtl',

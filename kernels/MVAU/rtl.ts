@@ -1,7 +1,7 @@
 import { defineBackend } from '../../src/index.js';
 import { datatype, resources } from '../../src/kernel.js';
 import { checkFolding, lutMvauEstimate, mvau, rtlPossible, weightMemory } from './_model.js';
-import { generateMvau } from './rtl-gen.js';
+import { generateMvau } from './_rtl-gen.js';
 
 export default defineBackend({
   name: 'MVAU_rtl',

@@ -1,7 +1,7 @@
 import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/kernel.js';
 import { dwc, dwcLut } from './_model.js';
-import { generateDwc } from './rtl-gen.js';
+import { generateDwc } from './_rtl-gen.js';
 
 export default defineBackend({
   name: 'StreamingDataWidthConverter_rtl',

@@ -1,7 +1,7 @@
 import { defineBackend } from '../../src/index.js';
 import { bram18Count, bramEfficiency, resources, uramCount, uramEfficiency } from '../../src/kernel.js';
 import { effectiveDepth, fifo, fifoWidth } from './_model.js';
-import { generateStreamingFifo } from './rtl-gen.js';
+import { generateStreamingFifo } from './_rtl-gen.js';
 
 export default defineBackend({
   name: 'StreamingFIFO_rtl',

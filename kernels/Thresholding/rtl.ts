@@ -1,7 +1,7 @@
 import { defineBackend } from '../../src/index.js';
 import { bramEfficiency, datatype, resources, uramEfficiency } from '../../src/kernel.js';
 import { thresholding, type ThresholdingAttrs } from './_model.js';
-import { generateThresholding } from './rtl-gen.js';
+import { generateThresholding } from './_rtl-gen.js';
 
 type MemClass = 'URAM' | 'BRAM' | 'LUTRAM';
 /** Primitive aspect ratios (width × depth) per class. */

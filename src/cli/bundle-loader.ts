@@ -18,6 +18,10 @@ export interface BundledHost {
   main(argv: string[]): Promise<number>;
   /** The public API from inside the bundle (what plugins run by the bundled CLI import as 'brainsmith'). */
   api(): Promise<Record<string, unknown>>;
+  /** The entry points `brainsmith/kernel`, `brainsmith/rewrite`, `brainsmith/host` from inside the bundle. */
+  kernel(): Promise<Record<string, unknown>>;
+  rewrite(): Promise<Record<string, unknown>>;
+  host(): Promise<Record<string, unknown>>;
 }
 
 interface Loaded {

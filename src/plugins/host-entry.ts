@@ -16,9 +16,19 @@ let builtins: ReadonlyMap<string, ModuleLoader> | undefined;
 /** dist/: the key of a bundled built-in is its compiled file's path relative to this. */
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The URL that `import 'brainsmith'` must resolve to in plugins. */
-export function hostEntryUrl(): string {
-  return entryUrl ?? new URL('../index.js', import.meta.url).href;
+/** The package's entry points besides `brainsmith` itself: `brainsmith/kernel`, … */
+export const HOST_SUBPATHS = ['kernel', 'rewrite', 'host'] as const;
+export type HostSubpath = (typeof HOST_SUBPATHS)[number];
+
+/** The URL that `import 'brainsmith'` (or `'brainsmith/<sub>'`) must resolve to in plugins. */
+export function hostEntryUrl(sub?: HostSubpath): string {
+  if (entryUrl) return sub ? new URL(`./${sub}.mjs`, entryUrl).href : entryUrl;
+  return new URL(`../${sub ?? 'index'}.js`, import.meta.url).href;
+}
+
+/** Every entry point's URL, keyed by subpath ('' for the package itself). */
+export function hostEntryUrls(): Record<string, string> {
+  return Object.fromEntries([['', hostEntryUrl()], ...HOST_SUBPATHS.map((s) => [s, hostEntryUrl(s)])]);
 }
 
 /** Whether the running host is the bundle (then its own stack frames are in one file, not under dist/src). */

@@ -9,7 +9,7 @@ import { register } from 'node:module';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrainsmithError, errorMessage, isBrainsmithError } from '../errors.js';
-import { hostEntryUrl } from './host-entry.js';
+import { hostEntryUrls } from './host-entry.js';
 import { lineInFile } from './site.js';
 import type { ColdBundle } from './transpile.js';
 
@@ -20,7 +20,7 @@ async function installHooks(): Promise<void> {
   registerTsx();
   // Registered after tsx so that it runs first in the resolve chain.
   register(new URL('./resolve-hook.js', import.meta.url), {
-    data: { target: hostEntryUrl() },
+    data: { targets: hostEntryUrls() },
   });
 }
 

@@ -6,7 +6,8 @@
  * package with `"type": "module"` Node would otherwise call them CommonJS.
  */
 interface HookData {
-  target: string;
+  /** Entry point URLs by subpath: '' for `brainsmith`, 'kernel' for `brainsmith/kernel`, … */
+  targets: Record<string, string>;
 }
 interface ResolveResult {
   url: string;
@@ -15,16 +16,16 @@ interface ResolveResult {
 }
 type NextResolve = (specifier: string, context: unknown) => Promise<ResolveResult>;
 
-let target = '';
+let targets: Record<string, string> = {};
 
 export function initialize(data: HookData): void {
-  target = data.target;
+  targets = data.targets;
 }
 
 export async function resolve(specifier: string, context: unknown, next: NextResolve): Promise<ResolveResult> {
-  if (specifier === 'brainsmith') return { url: target, format: 'module', shortCircuit: true };
-  const sub = /^brainsmith\/(kernel|rewrite|host)$/.exec(specifier);
-  if (sub) return { url: new URL(`./${sub[1]}.js`, target).href, format: 'module', shortCircuit: true };
+  const m = /^brainsmith(?:\/(\w+))?$/.exec(specifier);
+  const url = m ? targets[m[1] ?? ''] : undefined;
+  if (url) return { url, format: 'module', shortCircuit: true };
   const r = await next(specifier, context);
   const isPluginEntry = r.url.includes('?bsplugin=');
   const isTs = /\.m?ts(\?|$)/.test(r.url) && !r.url.includes('/node_modules/');

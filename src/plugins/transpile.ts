@@ -20,7 +20,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { PluginFile } from './discovery.js';
-import { bundledHostFile, hostEntryUrl } from './host-entry.js';
+import { bundledHostFile, hostEntryUrl, HOST_SUBPATHS } from './host-entry.js';
 
 /** The subset of esbuild's API used here (esbuild comes with tsx; it is not a direct dependency). */
 interface EsbuildMessage {
@@ -92,14 +92,19 @@ function ensureBundleShim(dir: string): boolean {
   const index = path.join(pkgDir, 'index.js');
   const text = `export * from ${JSON.stringify(hostEntryUrl())};\n`;
   try {
-    if (readFileSync(index, 'utf8') === text) return true;
+    if (readFileSync(index, 'utf8') === text && HOST_SUBPATHS.every((s) => existsSync(path.join(pkgDir, `${s}.js`)))) return true;
   } catch {
     // missing: write it below
   }
   try {
     rmSync(pkgDir, { force: true, recursive: true });
     mkdirSync(pkgDir, { recursive: true });
-    writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify({ name: 'brainsmith', type: 'module', exports: './index.js' }));
+    const exports: Record<string, string> = { '.': './index.js' };
+    for (const s of HOST_SUBPATHS) {
+      exports[`./${s}`] = `./${s}.js`;
+      writeFileSync(path.join(pkgDir, `${s}.js`), `export * from ${JSON.stringify(hostEntryUrl(s))};\n`);
+    }
+    writeFileSync(path.join(pkgDir, 'package.json'), JSON.stringify({ name: 'brainsmith', type: 'module', exports }));
     writeFileSync(index, text);
     return true;
   } catch {

@@ -10,7 +10,7 @@ import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../
 import { datatype } from '../../src/kernel.js';
 import { clog2, foldCounter, inputData, laneActivation, nodeModule, outputData, paddedWidth, readmemh, romDecl, signedBits, thresholdRows, thresholdWords } from '../../src/kernel.js';
 import { checkFolding, mvau, widths, type MvauAttrs } from './_model.js';
-import { accumulatorRange, weightWords } from './layout.js';
+import { accumulatorRange, weightWords } from './_layout.js';
 
 type Coding = 'unsigned' | 'signed' | 'bipolar';
 
