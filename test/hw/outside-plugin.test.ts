@@ -10,6 +10,8 @@ import { ElemType, Model, loadModel, makeNode, makeValueInfo, saveModel, type Mo
 import { compile, openRegistry } from '../../src/host.js';
 import { repoRoot } from '../helpers/paths.js';
 import { tempDir } from '../helpers/tmp.js';
+import { runCli } from '../helpers/cli.js';
+import { skipNoIcarus } from '../helpers/sim.js';
 
 const FIXTURE = path.join(repoRoot, 'test', 'fixtures', 'plugins', 'abs-kernel');
 
@@ -71,4 +73,34 @@ test('a kernel from an outside plugin folder compiles end to end with --verify, 
   assert.ok(g);
   assert.match(g.files['AbsValue_rtl_0.v']!, /abs_lane #\(\.W\(4\)\) lane7/);
   assert.ok(existsSync(bound!.libraryPath(g.libraries![0]!)));
+});
+
+test('the CLI runs the outside kernel from BRAINSMITH_PLUGIN_PATH: a blueprint step edit, --prefer rtl --generate, then sim', { skip: skipNoIcarus }, async () => {
+  const dir = tempDir('bs-outside-cli-');
+  const home = path.join(dir, 'home');
+  mkdirSync(home);
+  const m = new Model({
+    ir_version: 8,
+    opset_import: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'abs',
+      node: [makeNode({ opType: 'Abs', name: 'Abs_0', inputs: ['x'], outputs: ['y'] })],
+      input: [makeValueInfo('x', ElemType.FLOAT, [1, 16])],
+      output: [makeValueInfo('y', ElemType.FLOAT, [1, 16])],
+    },
+  } as unknown as ModelProto);
+  m.graph.setDatatypeName('x', 'INT4');
+  await saveModel(m, path.join(dir, 'abs.onnx'));
+  writeFileSync(path.join(dir, 'bp.yaml'), 'name: with-abs\nextends: default\nsteps:\n  - { before: SpecializeLayers, insert: InferAbsLayer }\n');
+  const env = { HOME: home, BRAINSMITH_PLUGIN_PATH: FIXTURE };
+  const c = runCli(['compile', 'abs.onnx', '-o', 'out', '--config', 'bp.yaml', '--board', 'Pynq-Z2', '--target-fps', '30000000', '--verify', '--prefer', 'rtl', '--generate', '--json'], { cwd: dir, env });
+  assert.equal(c.code, 0, c.stderr);
+  const summary = JSON.parse(c.stdout) as { verification?: { ok: boolean } };
+  assert.equal(summary.verification?.ok, true);
+  for (const f of ['AbsValue_rtl_0.v', 'abs_lane.v', 'brainsmith_top.v', 'filelist.f']) assert.ok(existsSync(path.join(dir, 'out', 'hw', f)), f);
+  const s = runCli(['sim', 'out', '--frames', '6', '--stall', '0.3', '--simulator', 'icarus', '--json'], { cwd: dir, env });
+  assert.equal(s.code, 0, s.stderr);
+  const sim = JSON.parse(s.stdout) as { ok: boolean; reference: { ok: boolean; message: string } };
+  assert.equal(sim.ok, true);
+  assert.equal(sim.reference.ok, true, sim.reference.message);
 });

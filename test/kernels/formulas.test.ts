@@ -84,20 +84,25 @@ test('MVAU URAM with decoupled ultra weights', () => {
   assert.ok(Math.abs(r.URAM_efficiency! - 1 / 36) < 1e-12);
 });
 
-test('MVAU_rtl DSPs per family and FINN viability rule', () => {
+test('MVAU_rtl: DSPs per family; FINN\'s rtl rule decides its default choice; our generator makes it viable everywhere', () => {
   const a = { PE: 8, SIMD: 4, MW: 32, MH: 16, inputDataType: 'INT8', weightDataType: 'INT4', outputDataType: 'INT32', noActivation: 1 };
   const w = makeTensor(ElemType.FLOAT, [32, 16], new Float32Array(512).fill(-7)); // narrow range: no −8
   assert.equal(mvauRtl.estimate!(view(mvauAttributes, a, { consts: { 1: w } }), ctx).DSP, 8); // ceil(8/4)·4
   assert.equal(mvauRtl.estimate!(view(mvauAttributes, a, { target: VCK190 }), ctx).DSP, 16); // 8·ceil(4/3)
-  assert.equal(mvauRtl.estimate!(view(mvauAttributes, a), ctx).LUT, 0);
-  assert.equal(mvauRtl.isViable!(view(mvauAttributes, a, { consts: { 1: w } }), ctx), true);
+  assert.equal(mvauRtl.estimate!(view(mvauAttributes, a, { consts: { 1: w } }), ctx).LUT, 0);
+  assert.equal(mvauRtl.isDefault!(view(mvauAttributes, a, { consts: { 1: w } }), ctx), true);
   const wide = makeTensor(ElemType.FLOAT, [32, 16], new Float32Array(512).fill(-8)); // uses −8: not narrow
-  assert.equal(mvauRtl.isViable!(view(mvauAttributes, a, { consts: { 1: wide } }), ctx), false); // DSP48E1 needs narrow range
-  assert.equal(mvauRtl.isViable!(view(mvauAttributes, a, { consts: { 1: wide }, target: VCK190 }), ctx), true);
-  assert.equal(mvauRtl.isViable!(view(mvauAttributes, { ...a, noActivation: 0 }, { target: VCK190 }), ctx), false); // embedded thresholds
-  assert.equal(mvauRtl.isViable!(view(mvauAttributes, { ...a, weightDataType: 'UINT4' }, { target: VCK190 }), ctx), false); // unsigned weights
-  assert.equal(mvauRtl.isViable!(view(mvauAttributes, { ...a, inputDataType: 'INT16' }, { target: VCK190 }), ctx), false);
-  assert.equal(mvauRtl.isViable!(view(mvauAttributes, { ...a, inputDataType: 'INT9' }, { target: VCK190 }), ctx), true);
+  assert.equal(mvauRtl.isDefault!(view(mvauAttributes, a, { consts: { 1: wide } }), ctx), false); // DSP48E1 needs narrow range
+  assert.equal(mvauRtl.isDefault!(view(mvauAttributes, a, { consts: { 1: wide }, target: VCK190 }), ctx), true);
+  assert.equal(mvauRtl.isDefault!(view(mvauAttributes, { ...a, noActivation: 0 }, { target: VCK190 }), ctx), false); // embedded thresholds
+  assert.equal(mvauRtl.isDefault!(view(mvauAttributes, { ...a, weightDataType: 'UINT4' }, { target: VCK190 }), ctx), false); // unsigned weights
+  assert.equal(mvauRtl.isDefault!(view(mvauAttributes, { ...a, inputDataType: 'INT16' }, { target: VCK190 }), ctx), false);
+  assert.equal(mvauRtl.isDefault!(view(mvauAttributes, { ...a, inputDataType: 'INT9' }, { target: VCK190 }), ctx), true);
+  assert.equal(mvauRtl.isDefault!(view(mvauAttributes, { ...a, inputDataType: 'INT2' }, { target: VCK190 }), ctx), false); // FINN's width rule
+  // Where FINN has no rtl MVAU (embedded thresholds) ours is viable, estimated with FINN's LUT MVAU formula.
+  const thr = view(mvauAttributes, { ...a, noActivation: 0, outputDataType: 'UINT2' }, { target: VCK190 });
+  assert.equal(mvauRtl.isViable!(thr, ctx), true);
+  assert.deepEqual(mvauRtl.estimate!(thr, ctx), mvauHls.estimate!(thr, ctx));
 });
 
 test('MVAU op and parameter counts use FINN keys', () => {

@@ -75,7 +75,9 @@ test('optional: skipped with a warning when missing or broken; fallback: used in
   );
   const plan = await buildPlan(reg, loadBlueprint(f));
   assert.deepEqual(names(plan, 0), ['RemoveIdentityOps', 'PrefixOneNode', 'MyTransform']);
-  assert.equal(plan.warnings.length, 3, plan.warnings.join('\n'));
+  // MyTransform is declared for topology: listing it in cleanup also earns the early-stage warning (4th).
+  assert.equal(plan.warnings.length, 4, plan.warnings.join('\n'));
+  assert.match(plan.warnings[3]!, /stages\.cleanup\[4\]: project:MyTransform is declared for stage 'topology'/);
   assert.match(plan.warnings[0]!, /opt\.yaml: stages\.cleanup\[0\]: skipping optional 'NotInstalled': no transform named 'NotInstalled'/);
   assert.match(plan.warnings[1]!, /stages\.cleanup\[1\]: skipping optional 'Broken': .*failed to load.*kaput/);
   assert.match(plan.warnings[2]!, /stages\.cleanup\[3\]: using fallback project:PrefixOneNode instead of 'Broken'/);
