@@ -13,6 +13,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stderr.write('brainsmith: not built yet: run `npm install` (or `npm run build`) in the brainsmith package\n');
     process.exit(1);
   }
-  const { main } = await import(mainUrl.href);
-  process.exitCode = await main(args);
+  // The command runs in a worker thread; this thread stays free to stop it (Ctrl-C, hung plugins).
+  const { supervise } = await import(new URL('../dist/src/cli/supervisor.js', import.meta.url).href);
+  process.exitCode = await supervise(args);
 }

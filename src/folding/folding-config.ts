@@ -3,7 +3,7 @@
  * value, …}}` (ApplyConfig's format). Reading with checks, applying to a model, and writing a model's
  * folding in the same format (FINN's auto_folding_config.json).
  */
-import { readFileSync } from 'node:fs';
+import { readRegularTextFile } from '../util/safe-read.js';
 import { BrainsmithError, errorMessage } from '../errors.js';
 import { hwNodeKind, reportNames } from '../estimate/hw-nodes.js';
 import { decodeAttribute as decoded } from '../estimate/node-view.js';
@@ -73,9 +73,9 @@ export function parseFoldingConfig(json: unknown, where = 'folding config'): Fol
 export function readFoldingConfig(file: string): FoldingConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularTextFile(file, { what: 'folding config' });
   } catch (e) {
-    throw new BrainsmithError('E_FOLDING_CONFIG', `cannot read folding config ${file}: ${errorMessage(e)}`, { kind: 'input', file, cause: e });
+    throw new BrainsmithError('E_FOLDING_CONFIG', `cannot read folding config ${errorMessage(e)}`, { kind: 'input', file, cause: e });
   }
   let json: unknown;
   try {

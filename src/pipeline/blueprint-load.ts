@@ -3,7 +3,8 @@
  * A child replaces the parent's list for each stage it names, appends its step edits after the parent's,
  * and overrides target and verify settings key by key.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readRegularTextFile } from '../util/safe-read.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -83,9 +84,9 @@ interface ReadResult {
 function readOne(file: string): ReadResult {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularTextFile(file, { what: 'blueprint', code: 'E_BLUEPRINT_READ' });
   } catch (e) {
-    throw new BrainsmithError('E_BLUEPRINT_READ', `cannot read blueprint ${file}: ${(e as Error).message}`, { file, cause: e });
+    throw new BrainsmithError('E_BLUEPRINT_READ', `cannot read blueprint ${(e as Error).message}`, { file, cause: e });
   }
   const { parsed, error } = parseBlueprintText(text);
   if (!parsed) throw new BrainsmithError('E_BLUEPRINT_SYNTAX', `${file}: ${error}`, { file });

@@ -14,6 +14,7 @@ import { assertGraphValid } from '../ir/verify.js';
 import { openRegistry, type Registry } from '../plugins/registry.js';
 import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
 import { STAGES } from '../plugins/schemas.js';
+import { setHookTimeLimit } from '../plugins/isolation.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
 import { registerKernelCatalog } from '../exec/kernel-resolver.js';
 import { provideRegistry } from '../folding/registry-service.js';
@@ -62,6 +63,8 @@ export interface CompileOptions {
   targetFps?: number;
   /** A FINN folding config; overrides the target fps as in FINN. */
   foldingConfig?: string;
+  /** Seconds one transform or step application may take (--time-limit); none by default. */
+  timeLimit?: number;
 }
 
 export interface LeftAlone {
@@ -115,13 +118,21 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   if ((opts.expected || opts.inputs?.length) && !opts.verify) {
     throw new BrainsmithError('E_USAGE', `${opts.expected ? '--expected' : '--input'} needs --verify`, { kind: 'usage' });
   }
-  checkTarget(target, Boolean(opts.force));
-
+  if (opts.timeLimit !== undefined && !(opts.timeLimit > 0)) {
+    throw new BrainsmithError('E_USAGE', `--time-limit ${opts.timeLimit}: expected a number of seconds above 0`, { kind: 'usage' });
+  }
   const blueprint = loadBlueprint(opts.config ?? DEFAULT_BLUEPRINT, cwd);
   const hw = compileTarget(
     { board: opts.board, part: opts.part, clockNs: opts.clockNs, targetFps: opts.targetFps, foldingConfig: opts.foldingConfig },
     blueprint.target, cwd, blueprint.files[0],
   );
+  // --force must never remove a folder holding something this compile reads, nor the working folder.
+  const keep = {
+    cwd,
+    inputs: [modelPath, ...blueprint.files, ...(opts.inputs ?? []), ...(blueprint.verify.inputs ?? []), ...(opts.expected ? [opts.expected] : []), ...(hw.foldingConfig ? [hw.foldingConfig] : [])].map((f) => path.resolve(cwd, f)),
+  };
+  checkTarget(target, Boolean(opts.force), keep);
+  setHookTimeLimit(opts.timeLimit ? opts.timeLimit * 1000 : undefined);
   let reg = opts.registry;
   const ownRegistry = !reg;
   if (!reg) {
@@ -133,7 +144,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   provideRegistry(reg);
   try {
     // The folder exists before the plan: options such as SetFolding's output name files inside it.
-    const folder = new BuildFolder(target);
+    const folder = new BuildFolder(target, { force: opts.force, keep });
     try {
       const plan = await buildPlan(reg, blueprint, targetVariables(hw, folder.dir));
       checkRunOptions(plan, opts);
@@ -245,6 +256,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       throw e;
     }
   } finally {
+    setHookTimeLimit(undefined);
     if (ownRegistry) await closeRegistry(reg);
   }
 }

@@ -3,12 +3,13 @@
  * errors wrapped with plugin, hook and component (and node, when the error names one).
  */
 import { z } from 'zod';
-import { BrainsmithError, errorMessage } from '../errors.js';
+import { BrainsmithError } from '../errors.js';
 import type { Model } from '../ir/model.js';
 import { createPluginContext } from './context.js';
 import type { ComponentEntry } from './entry.js';
 import type { Registry } from './registry.js';
 import { formatZodError } from './schemas.js';
+import { guardPluginCall, hookTimeLimit, safeMessage } from './isolation.js';
 import type { Declared, PluginContext, StepDeclaration, TransformDeclaration } from './types.js';
 
 /** The object whose methods implement a component: the declaration, or an instance of the decorated class. */
@@ -60,20 +61,29 @@ export function contextFor(reg: Registry, entry: ComponentEntry, options: Record
 
 /** Wraps an error thrown by plugin code: `plugin X, hook apply of transform ns:Name (node n): message`. */
 export function pluginHookError(entry: ComponentEntry, hook: string, e: unknown): BrainsmithError {
-  const node = (e as { node?: unknown; nodeName?: unknown })?.node ?? (e as { nodeName?: unknown })?.nodeName;
+  let node: unknown;
+  try {
+    node = (e as { node?: unknown; nodeName?: unknown })?.node ?? (e as { nodeName?: unknown })?.nodeName;
+  } catch {
+    node = undefined; // a getter that throws: the value is hostile, leave the node out
+  }
   const nodeText = typeof node === 'string' ? ` at node '${node}'` : '';
   return new BrainsmithError(
     'E_PLUGIN_HOOK',
-    `plugin ${entry.plugin.id}, ${hook}() of ${entry.kind} ${entry.qualifiedName}${nodeText} threw: ${errorMessage(e)}`,
+    `plugin ${entry.plugin.id}, ${hook}() of ${entry.kind} ${entry.qualifiedName}${nodeText} threw: ${safeMessage(e)}`,
     { kind: 'work', file: entry.file, cause: e },
   );
 }
 
-async function callHook(entry: ComponentEntry, hook: string, fn: () => unknown): Promise<unknown> {
+/** Errors that already name the plugin and hook (isolation.ts). */
+const NAMED = new Set(['E_PLUGIN_HOOK', 'E_PLUGIN_EXIT', 'E_PLUGIN_TIME_LIMIT']);
+
+async function callHook(entry: ComponentEntry, hook: string, fn: () => unknown, limitMs?: number): Promise<unknown> {
+  const activity = { plugin: entry.plugin.id, hook, component: `${entry.kind} ${entry.qualifiedName}`, file: entry.file };
   try {
-    return await fn();
+    return await guardPluginCall(activity, fn, { limitMs });
   } catch (e) {
-    if (e instanceof BrainsmithError && e.code === 'E_PLUGIN_HOOK') throw e;
+    if (e instanceof BrainsmithError && NAMED.has(e.code)) throw e;
     throw pluginHookError(entry, hook, e);
   }
 }
@@ -133,7 +143,7 @@ export async function applyTransform(reg: Registry, nameOrEntry: string | Compon
   const ctx = contextFor(reg, entry, validateOptions(entry, d, options));
   const nodesBefore = nodeCount(model);
   const t0 = performance.now();
-  const changed = await callHook(entry, 'apply', () => impl.apply.call(impl, model, ctx));
+  const changed = await callHook(entry, 'apply', () => impl.apply.call(impl, model, ctx), hookTimeLimit());
   if (typeof changed !== 'boolean') {
     throw new BrainsmithError('E_PLUGIN_HOOK', `plugin ${entry.plugin.id}, apply() of transform ${entry.qualifiedName} returned ${typeof changed}, expected a boolean (changed)`, { kind: 'work', file: entry.file });
   }
@@ -149,6 +159,6 @@ export async function runStep(reg: Registry, nameOrEntry: string | ComponentEntr
   const d = await entry.load();
   const impl = implementationOf(d) as unknown as StepDeclaration;
   const ctx = contextFor(reg, entry, validateOptions(entry, d, options));
-  const out = await callHook(entry, 'run', () => impl.run.call(impl, model, ctx));
+  const out = await callHook(entry, 'run', () => impl.run.call(impl, model, ctx), hookTimeLimit());
   return (out as Model | undefined) ?? model;
 }

@@ -15,6 +15,7 @@ interface CompileArgs {
   clockNs?: number;
   targetFps?: number;
   foldingConfig?: string;
+  timeLimit?: number;
 }
 
 export const compileCommand = defineCommand<CompileArgs>({
@@ -36,6 +37,7 @@ export const compileCommand = defineCommand<CompileArgs>({
       .option('clock-ns', { type: 'number', describe: "Clock period in ns for folding and estimates (default: the blueprint's target, else 10)" })
       .option('target-fps', { type: 'number', describe: 'Fold the kernels (PE/SIMD) to reach this many frames per second (FINN SetFolding)' })
       .option('folding-config', { type: 'string', describe: 'Apply a FINN folding config (Defaults plus per-node PE/SIMD/…); overrides --target-fps as in FINN' })
+      .option('time-limit', { type: 'number', describe: 'Stop the compile when one transform application takes longer than this many seconds (default: no limit)' })
       .conflicts('board', 'part')
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout (progress and logs stay on stderr)' })
       .example('$0 compile model.onnx', 'Compile with the default blueprint into build/model')
@@ -69,6 +71,7 @@ export const compileCommand = defineCommand<CompileArgs>({
         clockNs: args.clockNs,
         targetFps: args.targetFps,
         foldingConfig: args.foldingConfig,
+        timeLimit: args.timeLimit,
         strictPlugins: args.strictPlugins,
         log: logger.log,
         progress,
