@@ -2,7 +2,7 @@
 import { BrainsmithError } from '../errors.js';
 
 const WORDS: Record<string, string> = {
-  ENOENT: 'file not found',
+  ENOENT: 'no such file or folder',
   ENOTDIR: 'a part of the path is a file, not a folder',
   EEXIST: 'already exists',
   EISDIR: 'is a folder',
@@ -23,5 +23,5 @@ export function describeFsError(e: unknown, file: string, doing: string): Brains
   const words = code ? WORDS[code] : undefined;
   const reason = words ?? (e instanceof Error ? e.message.replace(/\s*\n\s*/g, ' ') : String(e));
   const errCode = code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_ACCESS';
-  return new BrainsmithError(errCode, code === 'ENOENT' ? `${file}: file not found` : `${file}: ${doing}: ${reason}`, { file, cause: e });
+  return new BrainsmithError(errCode, code === 'ENOENT' && /\bread\b/.test(doing) ? `${file}: file not found` : `${file}: ${doing}: ${reason}`, { file, cause: e });
 }
