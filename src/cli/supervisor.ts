@@ -98,7 +98,12 @@ function runOnce(argv: string[], data: SupervisedData): Promise<Outcome> {
           const limit = m.hook === 'import' ? importTimeLimitMs() : m.limitMs;
           if (limit) {
             r.timer = setTimeout(() => {
-              if (m.hook === 'import') stop(undefined, { kind: 'hung', file: m.file, bundle: Boolean(m.files) });
+              if (m.hook === 'import') {
+                // A plugin stuck at its top level blocks the thread, so no import starts after it: the
+                // latest one still running is the culprit, whichever timer fired first.
+                const culprit = [...running.values()].filter((x) => x.hook === 'import').pop() ?? r;
+                stop(undefined, { kind: 'hung', file: culprit.file, bundle: Boolean(culprit.files) });
+              }
               else stop(`${m.label} did not finish within ${seconds(limit)} (--time-limit); stopped`, { kind: 'code', code: 1 });
             }, limit + LIMIT_SLACK_MS);
             r.timer.unref();

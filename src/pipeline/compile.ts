@@ -132,6 +132,9 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     inputs: [modelPath, ...blueprint.files, ...(opts.inputs ?? []), ...(blueprint.verify.inputs ?? []), ...(opts.expected ? [opts.expected] : []), ...(hw.foldingConfig ? [hw.foldingConfig] : [])].map((f) => path.resolve(cwd, f)),
   };
   checkTarget(target, Boolean(opts.force), keep);
+  // Before the build folder exists: a model that does not load leaves nothing behind.
+  const model = await loadModel(modelPath);
+  assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
   setHookTimeLimit(opts.timeLimit ? opts.timeLimit * 1000 : undefined);
   let reg = opts.registry;
   const ownRegistry = !reg;
@@ -150,8 +153,6 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       checkRunOptions(plan, opts);
       log.debug({ blueprint: blueprint.name, files: blueprint.files }, `blueprint ${blueprint.name}`);
       warnUnusedSettings(plan.variables, hw, blueprint.name, log);
-      const model = await loadModel(modelPath);
-      assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
       const inputHistogram = opTypeHistogram(model);
       const nodesBefore = model.graph.nodeCount;
       opts.attachLog?.(folder.path('compile.log'));
@@ -252,7 +253,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       // A usage error (a bad flag) wrote nothing worth reading.
       const usage = e instanceof BrainsmithError && e.kind === 'usage';
       const kept = usage ? folder.discard() : folder.keepFailed(errorMessage(e));
-      if (kept && e instanceof Error) e.message += ` (what was written, compile.log and report/, is kept in ${kept})`;
+      if (kept && e instanceof Error) e.message += ` (what was written, ${kept.contents.join(', ')}, is kept in ${kept.dir})`;
       throw e;
     }
   } finally {

@@ -186,12 +186,18 @@ export class BuildFolder {
 
   /**
    * After a failure: moves the partial folder to `<target>.failed` (replacing an earlier one, never anything
-   * else) and returns that path; or discards it and returns undefined when that name is taken by something
-   * brainsmith did not write, or the move fails.
+   * else) and returns that path and what it holds; or discards it and returns undefined when nothing was
+   * written yet, that name is taken by something brainsmith did not write, or the move fails.
    */
-  keepFailed(error: string): string | undefined {
+  keepFailed(error: string): { dir: string; contents: string[] } | undefined {
     if (this.#done) return undefined;
     const failed = `${this.target}.failed`;
+    // Nothing worth reading was written (the compile failed before its log): keep nothing.
+    const contents = readdirSync(this.dir, { withFileTypes: true }).map((d) => (d.isDirectory() ? `${d.name}/` : d.name)).sort();
+    if (!contents.length) {
+      this.discard();
+      return undefined;
+    }
     try {
       if (existsSync(failed)) {
         if (!existsSync(path.join(failed, FAILED_MARKER))) {
@@ -203,7 +209,7 @@ export class BuildFolder {
       writeFileSync(path.join(this.dir, FAILED_MARKER), `${JSON.stringify({ tool: 'brainsmith', error, failed: new Date().toISOString() }, null, 2)}\n`);
       renameSync(this.dir, failed);
       this.#release();
-      return failed;
+      return { dir: failed, contents };
     } catch {
       this.discard();
       return undefined;

@@ -14,7 +14,7 @@ test('1a process.exit(0) at import: compile fails naming the plugin file; the pr
   const p = attackProject();
   p.evil('process.exit(0);', 'return false;');
   const r = p.cli(compileArgs(p));
-  assertAttack(p, r, 1, /no transform named 'Evil'.*evil\.ts: called process\.exit\(0\) while loading/, ['out.failed']);
+  assertAttack(p, r, 1, /no transform named 'Evil'.*evil\.ts: called process\.exit\(0\) while loading/);
 });
 
 test('1b process.exit(0) at import: transforms list still lists the others and reports the plugin', () => {
@@ -87,25 +87,25 @@ test('2d --time-limit fails an apply() that awaits too long, keeping the log', (
 test('3a an endless loop at import: transforms list reports the plugin after the time limit and lists the rest', () => {
   const p = attackProject();
   p.evil('for (;;) {}', 'return false;');
-  const r = p.cli(['transforms', 'list', '--log-level', 'warn'], { BRAINSMITH_IMPORT_TIME_LIMIT: '1' });
+  const r = p.cli(['transforms', 'list', '--log-level', 'warn'], { BRAINSMITH_IMPORT_TIME_LIMIT: '3' });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /SortGraph/);
-  assert.match(r.stdout + r.stderr, /evil\.ts: import did not finish within 1 s/);
+  assert.match(r.stdout + r.stderr, /evil\.ts: import did not finish within 3 s/);
 });
 
 test('3b an endless loop at import: compile fails naming the plugin file', () => {
   const p = attackProject();
   p.evil('for (;;) {}', 'return false;');
-  const r = p.cli(compileArgs(p), { BRAINSMITH_IMPORT_TIME_LIMIT: '1' });
-  assertAttack(p, r, 1, /no transform named 'Evil'.*evil\.ts: import did not finish within 1 s/, ['out.failed']);
+  const r = p.cli(compileArgs(p), { BRAINSMITH_IMPORT_TIME_LIMIT: '3' });
+  assertAttack(p, r, 1, /no transform named 'Evil'.*evil\.ts: import did not finish within 3 s/);
 });
 
 test('3c an endless loop at import: plugins check --all reports it and checks the rest', () => {
   const p = attackProject();
   p.evil('for (;;) {}', 'return false;');
-  const r = p.cli(['plugins', 'check', '--all', '--log-level', 'warn'], { BRAINSMITH_IMPORT_TIME_LIMIT: '1' });
+  const r = p.cli(['plugins', 'check', '--all', '--log-level', 'warn'], { BRAINSMITH_IMPORT_TIME_LIMIT: '3' });
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout + r.stderr, /evil\.ts: import did not finish within 1 s/);
+  assert.match(r.stdout + r.stderr, /evil\.ts: import did not finish within 3 s/);
 });
 
 test('4a a rejected promise left behind by apply()', () => {
