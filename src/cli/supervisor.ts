@@ -8,6 +8,7 @@
  */
 import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { escapeControl } from '../util/escape.js';
 import { importTimeLimitMs, seconds, type SupervisedData, type SupervisorMessage } from '../plugins/isolation.js';
 
 /** How long a stop may wait for the worker to end before the process leaves anyway. */
@@ -34,7 +35,7 @@ export interface TtyInfo {
 export type WorkerData = SupervisedData & { tty: TtyInfo };
 
 function say(message: string): void {
-  process.stderr.write(`brainsmith: error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`brainsmith: error: ${escapeControl(message.replace(/\s*\n\s*/g, ' '))}\n`);
 }
 
 function runOnce(argv: string[], data: SupervisedData): Promise<Outcome> {

@@ -3,12 +3,15 @@
  * value, …}}` (ApplyConfig's format). Reading with checks, applying to a model, and writing a model's
  * folding in the same format (FINN's auto_folding_config.json).
  */
+import { z } from 'zod';
 import { readRegularTextFile } from '../util/safe-read.js';
 import { BrainsmithError, errorMessage } from '../errors.js';
 import { hwNodeKind, reportNames } from '../estimate/hw-nodes.js';
 import { decodeAttribute as decoded } from '../estimate/node-view.js';
 import type { Model } from '../ir/model.js';
 import type { Registry } from '../plugins/registry.js';
+import { implementationOf } from '../plugins/runtime.js';
+import type { KernelAttributeSpec } from '../plugins/types.js';
 import { kernelNodes, parallelismOf, writeAttribute } from './kernel-nodes.js';
 
 export type ConfigValue = number | string | number[];
@@ -117,9 +120,18 @@ export async function applyFoldingConfig(model: Model, config: FoldingConfig, re
     writeAttribute(node, attr, v);
     changed = true;
   };
+  const specs = new Map<string, AttributeChecks | undefined>();
   for (const node of all) {
     const kind = hwNodeKind(node);
     const name = names.get(node)!;
+    if (config.nodes[name]) {
+      let spec: AttributeChecks | undefined;
+      if (kind && reg) {
+        if (!specs.has(kind.kernel)) specs.set(kind.kernel, await declaredAttributes(reg, kind.kernel));
+        spec = specs.get(kind.kernel);
+      }
+      checkEntry(name, node, config.nodes[name], spec);
+    }
     // Defaults first, then the node's own entry; each attribute is written once with its final value.
     const wanted = new Map<string, ConfigValue>();
     if (kind) {
@@ -143,6 +155,55 @@ export async function applyFoldingConfig(model: Model, config: FoldingConfig, re
   return { applied, unmatched, unconfigured, changed };
 }
 
+
+/** Names a folding config entry must not set: they are the node's identity, not attributes. */
+const RESERVED = new Set(['op_type', 'domain', 'name', 'input', 'output']);
+
+/** Per declared attribute of a kernel, a check of a value (undefined when it declares none, or is unknown). */
+type AttributeChecks = Record<string, (v: ConfigValue) => string | undefined>;
+
+async function declaredAttributes(reg: Registry, kernel: string): Promise<AttributeChecks | undefined> {
+  if (!reg.kernels.has(kernel)) return undefined;
+  const impl = implementationOf(await reg.kernels.get(kernel).load()) as { attributes?: Record<string, KernelAttributeSpec>; attributeSchema?: unknown };
+  const out: AttributeChecks = {};
+  if (impl.attributeSchema instanceof z.ZodObject) {
+    for (const [k, t] of Object.entries(impl.attributeSchema.shape as Record<string, z.ZodType>)) {
+      out[k] = (v) => {
+        const r = t.safeParse(v);
+        return r.success ? undefined : `${JSON.stringify(v)} is not valid (${r.error.issues[0]?.message ?? 'wrong type'})`;
+      };
+    }
+  }
+  for (const [k, spec] of Object.entries(impl.attributes ?? {})) out[k] ??= (v) => typeProblem(v, spec);
+  return Object.keys(out).length ? out : undefined;
+}
+
+function typeProblem(v: ConfigValue, spec: KernelAttributeSpec): string | undefined {
+  const got = JSON.stringify(v);
+  switch (spec.type) {
+    case 'int': return typeof v === 'number' && Number.isInteger(v) ? undefined : `expected an integer, got ${got}`;
+    case 'float': return typeof v === 'number' ? undefined : `expected a number, got ${got}`;
+    case 'string': return typeof v === 'string' ? undefined : `expected a string, got ${got}`;
+    case 'ints': return Array.isArray(v) && v.every(Number.isInteger) ? undefined : `expected a list of integers, got ${got}`;
+    case 'floats': return Array.isArray(v) ? undefined : `expected a list of numbers, got ${got}`;
+    default: return undefined;
+  }
+}
+
+/** FINN's set_nodeattr refuses an attribute the node type does not have; so does this, by name. */
+function checkEntry(name: string, node: { opType: string; attributes: readonly { name?: string | null }[] }, entry: Record<string, ConfigValue>, spec: AttributeChecks | undefined): void {
+  for (const [attr, v] of Object.entries(entry)) {
+    if (RESERVED.has(attr)) throw new BrainsmithError('E_FOLDING_CONFIG', `folding config entry '${name}': '${attr}' is not an attribute a folding config may set`, { kind: 'input' });
+    if (!spec) continue;
+    const s = spec[attr];
+    if (!s) {
+      if (node.attributes.some((a) => a.name === attr)) continue;
+      throw new BrainsmithError('E_FOLDING_CONFIG', `folding config entry '${name}': ${node.opType} has no attribute '${attr}' (known: ${Object.keys(spec).join(', ')})`, { kind: 'input' });
+    }
+    const why = s(v);
+    if (why) throw new BrainsmithError('E_FOLDING_CONFIG', `folding config entry '${name}': ${attr}: ${why}`, { kind: 'input' });
+  }
+}
 
 /** Every parallelism parameter of every hardware node divides its dimension (else an error naming the node). */
 export async function checkLegalFolding(model: Model, reg: Registry): Promise<void> {

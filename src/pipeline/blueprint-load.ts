@@ -93,6 +93,11 @@ function readOne(file: string): ReadResult {
   if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
     throw new BrainsmithError('E_BLUEPRINT_INVALID', `${file}: a blueprint must be a mapping (name, stages, steps, …)`, { file });
   }
+  // A file that shares no key with a blueprint (extends: /etc/shadow) is not echoed back key by key.
+  const known = Object.keys(blueprintSchema.shape);
+  if (!Object.keys(parsed.value).some((k) => known.includes(k))) {
+    throw new BrainsmithError('E_BLUEPRINT_INVALID', `${file}: not a blueprint: none of its keys is a blueprint key (${known.join(', ')})`, { file });
+  }
   const r = blueprintSchema.safeParse(parsed.value);
   if (!r.success) throw new BrainsmithError('E_BLUEPRINT_INVALID', zodMessage(file, r.error, parsed.lineOf), { file });
   return { file, data: r.data };

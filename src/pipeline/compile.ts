@@ -15,6 +15,7 @@ import { openRegistry, type Registry } from '../plugins/registry.js';
 import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
 import { STAGES } from '../plugins/schemas.js';
 import { setHookTimeLimit } from '../plugins/isolation.js';
+import { setWriteRoot } from '../plugins/write-root.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
 import { registerKernelCatalog } from '../exec/kernel-resolver.js';
 import { provideRegistry } from '../folding/registry-service.js';
@@ -28,7 +29,7 @@ import { buildPlan } from './plan.js';
 import type { Progress } from './progress.js';
 import { timeReport } from './reports.js';
 import { loadExecutor, Verifier, describeMismatch, type ExecuteFn, type VerificationReport } from './verification.js';
-import { bindInputs, modelInputs, randomInputs, type BoundInputs } from './verify-inputs.js';
+import { bindInputs, modelInputs, randomBatch, DEFAULT_RANDOM_SAMPLES, type BoundInputs } from './verify-inputs.js';
 
 export interface CompileOptions {
   model: string;
@@ -148,6 +149,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   try {
     // The folder exists before the plan: options such as SetFolding's output name files inside it.
     const folder = new BuildFolder(target, { force: opts.force, keep });
+    setWriteRoot(folder.dir);
     try {
       const plan = await buildPlan(reg, blueprint, targetVariables(hw, folder.dir));
       checkRunOptions(plan, opts);
@@ -167,9 +169,10 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
           const read = needReader(opts);
           inputs = bindInputs(specs, await Promise.all(files.map(read)), files);
         } else {
-          inputs = { inputs: randomInputs(specs, blueprint.verify.seed ?? 0, blueprint.verify.float_range ?? [-1, 1]), batch: 1 };
+          inputs = randomBatch(specs, blueprint.verify.seed ?? 0, blueprint.verify.float_range ?? [-1, 1], blueprint.verify.samples ?? DEFAULT_RANDOM_SAMPLES);
         }
-        verifier = new Verifier({ reg, exec, inputs, sources: files.length ? files : specs.map(() => `random (seed ${blueprint.verify.seed ?? 0})`), tol: toleranceOf(blueprint.verify), log });
+        const randomSource = `random (seed ${blueprint.verify.seed ?? 0}, ${inputs.batch} sample${inputs.batch === 1 ? '' : 's'})`;
+        verifier = new Verifier({ reg, exec, inputs, sources: files.length ? files : specs.map(() => randomSource), tol: toleranceOf(blueprint.verify), log });
         opts.progress?.note('verify: running the input model');
         await verifier.reference(model);
       }
@@ -258,6 +261,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     }
   } finally {
     setHookTimeLimit(undefined);
+    setWriteRoot(undefined);
     if (ownRegistry) await closeRegistry(reg);
   }
 }

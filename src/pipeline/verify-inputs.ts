@@ -62,6 +62,20 @@ function intRange(spec: InputSpec): [number, number] | undefined {
   return info.isSigned ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
 }
 
+/** Random samples compile --verify runs by default: one sample missed a 1% change of one weight, 20 caught it. */
+export const DEFAULT_RANDOM_SAMPLES = 20;
+
+/**
+ * Seeded random inputs: `samples` samples stacked on the batch axis when every input has batch 1 (the
+ * Verifier runs them one by one), else one sample.
+ */
+export function randomBatch(specs: InputSpec[], seed: number, floatRange: [number, number], samples: number): BoundInputs {
+  const batchable = samples > 1 && specs.length > 0 && specs.every((s) => s.dims.length > 0 && s.dims[0] === 1);
+  const batch = batchable ? samples : 1;
+  const stacked = specs.map((s) => (batch > 1 ? { ...s, dims: [batch, ...s.dims.slice(1)] } : s));
+  return { inputs: randomInputs(stacked, seed, floatRange), batch };
+}
+
 export function randomInputs(specs: InputSpec[], seed: number, floatRange: [number, number]): Map<string, TensorValue> {
   const rand = seededRandom(seed);
   const out = new Map<string, TensorValue>();

@@ -14,6 +14,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { rmSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { BrainsmithError, errorMessage } from '../errors.js';
+import { escapeControl } from '../util/escape.js';
 
 export interface Activity {
   /** Plugin id, or the plugin file for imports. */
@@ -200,7 +201,7 @@ function fatal(message: string): void {
     parentPort.postMessage({ t: 'fatal', message } satisfies SupervisorMessage);
     hardExit(1);
   }
-  process.stderr.write(`brainsmith: error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`brainsmith: error: ${escapeControl(message.replace(/\s*\n\s*/g, ' '))}\n`);
   hardExit(1);
 }
 
