@@ -3,6 +3,7 @@
  * terminal summary table.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { describeFsError } from '../util/fs-errors.js';
 import path from 'node:path';
 import type { ModelEstimate } from './estimate.js';
 
@@ -16,7 +17,11 @@ export const REPORT_FILES = {
 /** Writes `<outDir>/report/*.json`; each file appears whole or not at all (temp file, then rename). */
 export function writeEstimateReports(outDir: string, est: ModelEstimate): string[] {
   const dir = path.join(outDir, 'report');
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw describeFsError(e, outDir, 'cannot write the reports there');
+  }
   const contents: Array<[string, unknown]> = [
     [REPORT_FILES.cycles, est.cycles],
     [REPORT_FILES.resources, est.resources],
@@ -32,7 +37,7 @@ export function writeEstimateReports(outDir: string, est: ModelEstimate): string
       renameSync(tmp, file);
     } catch (e) {
       rmSync(tmp, { force: true });
-      throw e;
+      throw describeFsError(e, file, 'cannot write the report');
     }
     written.push(file);
   }

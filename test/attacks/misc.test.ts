@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeModelProto, encodeModelProto } from '../../src/onnx/codec.js';
+import { Long } from '../../src/onnx/int64.js';
 import { attackProject, assertAttack } from './support.js';
 
 test('14a a blueprint option ${report_dir}/../../x.json is refused', () => {
@@ -107,4 +108,14 @@ test('27a partial folders left by a killed compile are removed by the next compi
   const r = p.cli(['compile', 'm.onnx', '-o', 'out', '--stop-after', 'cleanup', '--log-level', 'warn']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(p.extra(), ['out']);
+});
+
+test('27b inspect prints a 2^62 dim exactly', () => {
+  const p = attackProject();
+  const m = decodeModelProto(readFileSync(p.model));
+  m.graph!.input![0]!.type!.tensor_type!.shape!.dim![0] = { dim_value: Long.fromString('4611686018427387904') };
+  writeFileSync(path.join(p.dir, 'big.onnx'), encodeModelProto(m));
+  const r = p.cli(['inspect', 'big.onnx']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /global_in\s+FLOAT\s+\[4611686018427387904, 1, 8, 8\]/);
 });

@@ -45,10 +45,12 @@ test('random inputs: seeded, inside the FINN datatype range, bipolar ±1, float 
   assert.ok(vals('c').every((v) => v >= -1 && v <= 1) && new Set(vals('c')).size > 400);
   assert.ok(vals('d').every((v) => Number.isInteger(v) && v >= -128 && v <= 127) && Math.min(...vals('d')) < -100);
   assert.deepEqual(vals('c'), Array.from(randomInputs(specs, 7, [-1, 1]).get('c')!.data as Float32Array), 'same seed, same values');
-  const given = makeTensor(ElemType.DOUBLE, [4, 1, 3], Float64Array.from({ length: 12 }, (_, k) => k));
+  const given = makeTensor(ElemType.FLOAT, [4, 1, 3], Float32Array.from({ length: 12 }, (_, k) => k));
   const b = bindInputs([{ name: 'x', elemType: ElemType.FLOAT, dims: [1, 1, 3] }], [given], ['x.npy']);
   assert.equal(b.batch, 4);
-  assert.equal(b.inputs.get('x')!.elemType, ElemType.FLOAT, 'converted to the model input type');
+  // As exec: another element type is refused, not converted (issue 14, item 26).
+  const double = makeTensor(ElemType.DOUBLE, [4, 1, 3], Float64Array.from({ length: 12 }, (_, k) => k));
+  assert.throws(() => bindInputs([{ name: 'x', elemType: ElemType.FLOAT, dims: [1, 1, 3] }], [double], ['x.npy']), /x\.npy: model input 'x' is FLOAT, the file holds DOUBLE/);
   assert.throws(() => bindInputs([{ name: 'x', elemType: ElemType.FLOAT, dims: [1, 5] }], [given], ['x.npy']), /x\.npy: shape \[4, 1, 3\] does not fit input 'x' of shape \[1, 5\]/);
 });
 
