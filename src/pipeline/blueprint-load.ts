@@ -93,9 +93,12 @@ function readOne(file: string): ReadResult {
   if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
     throw new BrainsmithError('E_BLUEPRINT_INVALID', `${file}: a blueprint must be a mapping (name, stages, steps, …)`, { file });
   }
-  // A file that shares no key with a blueprint (extends: /etc/shadow) is not echoed back key by key.
+  // A file that shares no key with a blueprint (extends: /etc/shadow) is not echoed back key by key; a
+  // blueprint with a typo in its only key or two ('nmae') still gets the key named.
   const known = Object.keys(blueprintSchema.shape);
-  if (!Object.keys(parsed.value).some((k) => known.includes(k))) {
+  const keys = Object.keys(parsed.value);
+  const typo = keys.length <= 2 && keys.every((k) => /^[A-Za-z_][A-Za-z0-9_-]{0,19}$/.test(k));
+  if (!keys.some((k) => known.includes(k)) && !typo) {
     throw new BrainsmithError('E_BLUEPRINT_INVALID', `${file}: not a blueprint: none of its keys is a blueprint key (${known.join(', ')})`, { file });
   }
   const r = blueprintSchema.safeParse(parsed.value);

@@ -30,7 +30,7 @@ test('14b a blueprint option with an absolute path: the transform may not write 
 
 test('15 extends: a file that is not a blueprint is never echoed', () => {
   const p = attackProject();
-  p.write('shadow', 'root: $6$secrethash\ndaemon: x\n');
+  p.write('shadow', 'root: $6$secrethash\ndaemon: x\nbin: y\n');
   p.write('bp15.yaml', 'name: s\nextends: shadow\n');
   const r = p.cli(['compile', 'm.onnx', '-o', 'out', '--config', 'bp15.yaml']);
   assertAttack(p, r, 1, /shadow: not a blueprint: none of its keys is a blueprint key/, ['bp15.yaml', 'shadow']);

@@ -71,7 +71,7 @@ test('--verify with random inputs (no --input) uses the datatype annotations and
   assert.equal(r.code, 0, r.stderr);
   const v = JSON.parse(readFileSync(path.join(p.dir, 'out', 'report', 'verification.json'), 'utf8')) as { ok: boolean; inputs: { source: string }[] };
   assert.equal(v.ok, true);
-  assert.match(v.inputs[0]!.source, /^random \(seed 0\)$/);
+  assert.match(v.inputs[0]!.source, /^random \(seed 0, 20 samples\)$/);
 });
 
 test('a transform that perturbs a weight fails verification, which names the stage and the transform', { skip: skipNoShared }, () => {
