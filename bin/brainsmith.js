@@ -18,15 +18,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.stderr.write('brainsmith: not built yet: run `npm install` (or `npm run build`) in the brainsmith package\n');
     process.exit(1);
   }
-  if (bundled) {
-    const { loadBundledHost, saveCodeCache } = await import(mainUrl.href);
-    process.exitCode = await loadBundledHost(args[0]).main(args);
-    saveCodeCache();
-  } else {
-    if (debug) process.setSourceMapsEnabled(true);
-    const { main } = await import(mainUrl.href);
-    process.exitCode = await main(args);
-  }
+  if (debug) process.setSourceMapsEnabled(true);
+  // The command runs in a worker thread; this thread stays free to stop it (Ctrl-C, hung plugins).
+  const { supervise } = await import(new URL('../dist/src/cli/supervisor.js', import.meta.url).href);
+  process.exitCode = await supervise(args, { bundled });
 }
 
 /** The bundle, unless missing or older than dist/src (a `tsc` run without the bundle step: use what it built). */

@@ -56,6 +56,7 @@ const entry = [
   `export { main } from ${JSON.stringify(path.join(root, 'src/cli/main.ts'))};`,
   `export const api = () => import(${JSON.stringify(path.join(root, 'src/index.ts'))});`,
   ...SUBPATHS.map((s) => `export const ${s} = () => import(${JSON.stringify(path.join(root, 'src', `${s}.ts`))});`),
+  `export const worker = () => import(${JSON.stringify(path.join(root, 'src/cli/worker-run.ts'))});`,
   `useBundledHost(${BASE}, new URL('./api.mjs', ${BASE}).href, {`,
   ...builtinFiles.map((f) => `  ${JSON.stringify(key(f))}: () => import(${JSON.stringify(sourceOf(f))}),`),
   '});',

@@ -22,6 +22,8 @@ export interface BundledHost {
   kernel(): Promise<Record<string, unknown>>;
   rewrite(): Promise<Record<string, unknown>>;
   host(): Promise<Record<string, unknown>>;
+  /** src/cli/worker-run.ts from inside the bundle (the supervised worker's command runner). */
+  worker(): Promise<Record<string, unknown>>;
 }
 
 interface Loaded {

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import yargs, { type Argv, type ArgumentsCamelCase } from 'yargs';
-import { BrainsmithError, errorMessage, isBrainsmithError } from '../errors.js';
+import { BrainsmithError, isBrainsmithError } from '../errors.js';
+import { safeMessage } from '../plugins/isolation.js';
+import { escapeControl } from '../util/escape.js';
 import type { CommandContext, CommandModule, GlobalOptions } from './command.js';
 import { commands } from './commands/index.js';
 import { LOG_LEVELS, createCliLogger } from './logger.js';
@@ -25,7 +27,8 @@ function reportError(e: unknown, args: { json?: boolean; logLevel?: string }): n
   const debug = args.logLevel === 'debug' || args.logLevel === 'trace';
   const usage = isBrainsmithError(e) && e.kind === 'usage';
   // One line, whatever the source: yargs and some plugin errors span several.
-  const message = errorMessage(e).replace(/\s*\n\s*/g, ' ').trim();
+  // Names from model files may hold terminal control sequences: shown escaped, never obeyed.
+  const message = escapeControl(safeMessage(e).replace(/\s*\n\s*/g, ' ').trim());
   process.stderr.write(`brainsmith: error: ${message}\n`);
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   if (args.json) {

@@ -3,6 +3,7 @@
  * terminal summary table.
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { describeFsError } from '../util/fs-errors.js';
 import path from 'node:path';
 import type { ModelEstimate } from './estimate.js';
 
@@ -27,7 +28,11 @@ export function writeEstimateReports(outDir: string, est: ModelEstimate): string
 /** Writes `<outDir>/report/<name>` as JSON, whole or not at all (temp file, then rename); returns its path. */
 export function writeReportFile(outDir: string, name: string, value: unknown): string {
   const dir = path.join(outDir, 'report');
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw describeFsError(e, outDir, 'cannot write the reports there');
+  }
   const file = path.join(dir, name);
   const tmp = `${file}.tmp-${process.pid}`;
   try {
@@ -35,7 +40,7 @@ export function writeReportFile(outDir: string, name: string, value: unknown): s
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw describeFsError(e, file, 'cannot write the report');
   }
   return file;
 }

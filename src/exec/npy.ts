@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readRegularFile, DATA_FILE_LIMIT } from '../util/safe-read.js';
+import { assertReplaceableFile } from '../util/safe-write.js';
 import { BrainsmithError } from '../errors.js';
 import { ElemType, elemTypeName } from '../tensor/element-type.js';
 import { decodeFloatArray, encodeFloatArray } from '../tensor/float-formats.js';
@@ -149,16 +151,16 @@ export function encodeNpy(t: TensorValue): Uint8Array {
 export function readNpy(file: string): TensorValue {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readRegularFile(file, { what: '.npy file', maxBytes: DATA_FILE_LIMIT });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw npyError(file, code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`);
+    throw npyError(file, (e as Error).message.replace(`${file}: `, ''));
   }
   return decodeNpy(bytes, file);
 }
 
 /** Writes atomically: a temporary file beside the target, then a rename. */
 export function writeFileAtomic(file: string, bytes: Uint8Array): void {
+  assertReplaceableFile(file, 'cannot write the output there', 'E_WRITE');
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     fs.writeFileSync(tmp, bytes);

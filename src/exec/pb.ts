@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { readRegularFile, DATA_FILE_LIMIT } from '../util/safe-read.js';
 import { BrainsmithError } from '../errors.js';
 import { decodeTensorProto, encodeTensorProto } from '../onnx/codec.js';
 import { tensorFromProto, tensorToProto, type TensorValue } from '../tensor/tensor-value.js';
@@ -15,10 +15,9 @@ export interface NamedTensor {
 export function readTensorPb(file: string): NamedTensor {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readRegularFile(file, { what: '.pb tensor file', maxBytes: DATA_FILE_LIMIT });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new BrainsmithError('E_PB', `${file}: ${code === 'ENOENT' ? 'file not found' : `cannot read: ${(e as Error).message}`}`, { file });
+    throw new BrainsmithError('E_PB', (e as Error).message, { file });
   }
   try {
     const proto = decodeTensorProto(bytes, file);

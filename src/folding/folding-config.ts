@@ -3,13 +3,16 @@
  * value, …}}` (ApplyConfig's format). Reading with checks, applying to a model, and writing a model's
  * folding in the same format (FINN's auto_folding_config.json).
  */
-import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { readRegularTextFile } from '../util/safe-read.js';
 import { BrainsmithError, errorMessage } from '../errors.js';
 import { hwNodeKind, reportNames } from '../hw/hw-nodes.js';
 import { decodeAttribute as decoded } from '../hw/node-view.js';
 import type { Model } from '../ir/model.js';
+import type { Node } from '../ir/node.js';
 import type { HwApi } from '../hw/types.js';
 import { writeAttribute } from './write-attribute.js';
+import type { KernelAttributeSpec } from '../plugins/types.js';
 
 export type ConfigValue = number | string | number[];
 
@@ -84,9 +87,9 @@ export function parseFoldingConfig(json: unknown, where = 'folding config'): Fol
 export function readFoldingConfig(file: string): FoldingConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularTextFile(file, { what: 'folding config' });
   } catch (e) {
-    throw new BrainsmithError('E_FOLDING_CONFIG', `cannot read folding config ${file}: ${errorMessage(e)}`, { kind: 'input', file, cause: e });
+    throw new BrainsmithError('E_FOLDING_CONFIG', `cannot read folding config ${errorMessage(e)}`, { kind: 'input', file, cause: e });
   }
   let json: unknown;
   try {
@@ -128,9 +131,18 @@ export async function applyFoldingConfig(model: Model, config: FoldingConfig, hw
     writeAttribute(node, attr, v);
     changed = true;
   };
+  const specs = new Map<string, AttributeChecks | undefined>();
   for (const node of all) {
     const kind = hwNodeKind(node);
     const name = names.get(node)!;
+    if (config.nodes[name]) {
+      let spec: AttributeChecks | undefined;
+      if (kind && hw) {
+        if (!specs.has(node.opType)) specs.set(node.opType, await declaredAttributes(hw, node));
+        spec = specs.get(node.opType);
+      }
+      checkEntry(name, node, config.nodes[name], spec);
+    }
     // Defaults first, then the node's own entry; each attribute is written once with its final value.
     const wanted = new Map<string, ConfigValue>();
     if (kind) {
@@ -154,6 +166,56 @@ export async function applyFoldingConfig(model: Model, config: FoldingConfig, hw
   return { applied, unmatched, unconfigured, changed };
 }
 
+
+/** Names a folding config entry must not set: they are the node's identity, not attributes. */
+const RESERVED = new Set(['op_type', 'domain', 'name', 'input', 'output']);
+
+/** Per declared attribute of a kernel, a check of a value (undefined when it declares none, or is unknown). */
+type AttributeChecks = Record<string, (v: ConfigValue) => string | undefined>;
+
+async function declaredAttributes(hw: HwApi, node: Node): Promise<AttributeChecks | undefined> {
+  const declared = await hw.declaredAttributes(node);
+  if (!declared) return undefined;
+  const out: AttributeChecks = {};
+  for (const schema of declared.schemas) {
+    if (!(schema instanceof z.ZodObject)) continue;
+    for (const [k, t] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      out[k] = (v) => {
+        const r = t.safeParse(v);
+        return r.success ? undefined : `${JSON.stringify(v)} is not valid (${r.error.issues[0]?.message ?? 'wrong type'})`;
+      };
+    }
+  }
+  for (const [k, spec] of Object.entries(declared.specs)) out[k] ??= (v) => typeProblem(v, spec);
+  return Object.keys(out).length ? out : undefined;
+}
+
+function typeProblem(v: ConfigValue, spec: KernelAttributeSpec): string | undefined {
+  const got = JSON.stringify(v);
+  switch (spec.type) {
+    case 'int': return typeof v === 'number' && Number.isInteger(v) ? undefined : `expected an integer, got ${got}`;
+    case 'float': return typeof v === 'number' ? undefined : `expected a number, got ${got}`;
+    case 'string': return typeof v === 'string' ? undefined : `expected a string, got ${got}`;
+    case 'ints': return Array.isArray(v) && v.every(Number.isInteger) ? undefined : `expected a list of integers, got ${got}`;
+    case 'floats': return Array.isArray(v) ? undefined : `expected a list of numbers, got ${got}`;
+    default: return undefined;
+  }
+}
+
+/** FINN's set_nodeattr refuses an attribute the node type does not have; so does this, by name. */
+function checkEntry(name: string, node: { opType: string; attributes: readonly { name?: string | null }[] }, entry: Record<string, ConfigValue>, spec: AttributeChecks | undefined): void {
+  for (const [attr, v] of Object.entries(entry)) {
+    if (RESERVED.has(attr)) throw new BrainsmithError('E_FOLDING_CONFIG', `folding config entry '${name}': '${attr}' is not an attribute a folding config may set`, { kind: 'input' });
+    if (!spec) continue;
+    const s = spec[attr];
+    if (!s) {
+      if (node.attributes.some((a) => a.name === attr)) continue;
+      throw new BrainsmithError('E_FOLDING_CONFIG', `folding config entry '${name}': ${node.opType} has no attribute '${attr}' (known: ${Object.keys(spec).join(', ')})`, { kind: 'input' });
+    }
+    const why = s(v);
+    if (why) throw new BrainsmithError('E_FOLDING_CONFIG', `folding config entry '${name}': ${attr}: ${why}`, { kind: 'input' });
+  }
+}
 
 /** Every parallelism parameter of every hardware node divides its dimension (else an error naming the node). */
 export async function checkLegalFolding(model: Model, hw: HwApi): Promise<void> {

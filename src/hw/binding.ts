@@ -18,7 +18,7 @@ import type { ComponentEntry } from '../plugins/entry.js';
 import type { Registry } from '../plugins/registry.js';
 import { contextFor, implementationOf, validateOptions } from '../plugins/runtime.js';
 import { formatZodError, type BackendLanguage } from '../plugins/schemas.js';
-import type { BackendDeclaration, GeneratedNode, KernelDeclaration, KernelNodeView, ParallelismParam, PluginContext, ResourceEstimate, StreamWidths } from '../plugins/types.js';
+import type { BackendDeclaration, GeneratedNode, KernelAttributeSpec, KernelDeclaration, KernelNodeView, ParallelismParam, PluginContext, ResourceEstimate, StreamWidths } from '../plugins/types.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
 import { chooseLanguage, preferenceFor, FINN_BACKEND_ORDER, type BackendCandidate } from './backend-choice.js';
 import { callHook, callHookAsync } from './hook-call.js';
@@ -267,6 +267,16 @@ export class HwBinding implements HwApi {
       nodes.push(await this.bind(model, node, { ...opts, name }));
     }
     return { nodes, unknown };
+  }
+
+  async declaredAttributes(node: Node): Promise<{ schemas: z.ZodType[]; specs: Record<string, KernelAttributeSpec> } | undefined> {
+    const kind = hwNodeKind(node);
+    if (!kind || !this.#reg.kernels.has(kind.kernel)) return undefined;
+    const k = await this.#load<KernelDeclaration>(this.#reg.kernels.get(kind.kernel));
+    const schemas = k.impl.attributeSchema ? [k.impl.attributeSchema] : [];
+    const b = kind.language ? await this.#backend(kind.kernel, kind.language) : undefined;
+    if (b?.impl.attributeSchema) schemas.push(b.impl.attributeSchema);
+    return { schemas, specs: k.impl.attributes ?? {} };
   }
 
   /** The kernel of every hardware node in `model`, loaded (resolvers are synchronous). */

@@ -9,7 +9,8 @@ import type { OpResolver } from '../exec/types.js';
 import type { ShapeResolver } from '../shapes/types.js';
 import type { DatatypeResolver } from '../datatype-inference/types.js';
 import type { BackendLanguage } from '../plugins/schemas.js';
-import type { FpgaTarget, GeneratedNode, KernelNodeView, ParallelismParam, ResourceEstimate, StreamWidths } from '../plugins/types.js';
+import type { z } from 'zod';
+import type { FpgaTarget, GeneratedNode, KernelAttributeSpec, KernelNodeView, ParallelismParam, ResourceEstimate, StreamWidths } from '../plugins/types.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
 
 /** Which backend the user wants: per node name, per kernel, or for every kernel. */
@@ -92,6 +93,11 @@ export interface HwApi {
   nodes(model: Model, opts?: NodesOptions): Promise<{ nodes: BoundNode[]; unknown: string[] }>;
   /** The backend rule for a node (specialized or not), without changing it. */
   chooseBackend(model: Model, node: Node, opts?: BindOptions): Promise<BackendChoice>;
+  /**
+   * The attributes a hardware node may carry: its kernel's schema and `attributes`, and its backend's schema
+   * extension when it is specialized; undefined when no kernel plugin declares it.
+   */
+  declaredAttributes(node: Node): Promise<{ schemas: z.ZodType[]; specs: Record<string, KernelAttributeSpec> } | undefined>;
   /** Executes hardware nodes through their kernels' `execute`. */
   opResolver(model: Model): Promise<OpResolver>;
   /** Output shapes of hardware nodes from their kernels' `inferShapes`. */

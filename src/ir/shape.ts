@@ -1,5 +1,5 @@
 import type { TensorProto, TensorShapeDimension, TypeProto, ValueInfoProto } from '../onnx/proto-types.js';
-import { int64ToNumber } from '../onnx/int64.js';
+import { int64ToBigInt, int64ToNumber, isSafeInt64 } from '../onnx/int64.js';
 
 /** A dimension: a size, a symbolic name (dim_param), or UNKNOWN_DIM when the file gives neither. */
 export type Dim = number | string;
@@ -11,7 +11,10 @@ function present<T extends object>(obj: T, key: keyof T): boolean {
 }
 
 function dimOf(d: TensorShapeDimension): Dim {
-  if (present(d, 'dim_value')) return int64ToNumber(d.dim_value);
+  if (present(d, 'dim_value')) {
+    // Beyond 2^53 a number would round (2^62 printed as 4611686018427388000): kept exact, as text.
+    return isSafeInt64(d.dim_value!) ? int64ToNumber(d.dim_value) : int64ToBigInt(d.dim_value).toString();
+  }
   if (present(d, 'dim_param') && d.dim_param !== '') return d.dim_param!;
   return UNKNOWN_DIM;
 }

@@ -1,7 +1,13 @@
 import * as fs from 'node:fs';
+import * as buffer from 'node:buffer';
 import * as path from 'node:path';
 import { BrainsmithError } from '../errors.js';
 import type { StringStringEntryProto, TensorProto } from './proto-types.js';
+
+/** Bytes per read call (fs.readSync takes at most 2^31 - 1). */
+const READ_CHUNK = 2 ** 30;
+const MAX_BUFFER = buffer.constants.MAX_LENGTH;
+export const E_EXTERNAL_DATA_TOO_LARGE = 'E_EXTERNAL_DATA_TOO_LARGE';
 
 /**
  * Tensors whose bytes live in a separate file (`data_location = EXTERNAL`, ONNX's answer to protobuf's 2 GB
@@ -153,10 +159,14 @@ export function readExternalData(t: TensorProto, baseDir: string): Uint8Array {
   }
   try {
     const { offset, length } = byteRange(t, ref, file, size);
+    if (length > MAX_BUFFER) {
+      throw new BrainsmithError(E_EXTERNAL_DATA_TOO_LARGE, `${tensorLabel(t)}: external data of ${length} bytes in '${ref.location}' is more than one tensor can hold here (${MAX_BUFFER} bytes)`, { file });
+    }
     const out = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
-      const n = fs.readSync(fd, out, done, length - done, offset + done);
+      // One read call takes at most 2 GiB - 1: larger tensors are read in pieces.
+      const n = fs.readSync(fd, out, done, Math.min(length - done, READ_CHUNK), offset + done);
       if (n === 0) {
         throw new BrainsmithError(E_EXTERNAL_DATA_TRUNCATED, `${tensorLabel(t)}: external data file '${ref.location}' ended early while reading`, { file });
       }

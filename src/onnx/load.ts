@@ -7,6 +7,7 @@ import { checkExternalData, isExternalTensor, E_EXTERNAL_DATA_MISSING } from './
 import { int64ToNumber } from './int64.js';
 import type { ModelProto } from './proto-types.js';
 import { forEachModelTensor } from './tensor-walk.js';
+import { checkTensorSizes } from './tensor-sizes.js';
 
 /**
  * Loading an ONNX model file. The file is read into one Buffer and decoded in place: tensor raw_data are
@@ -105,6 +106,7 @@ export function parseModel(bytes: Uint8Array, opts: LoadOptions & { path?: strin
   checkModelShape(proto, name, file);
   const model = new Model(proto, { path: file, baseDir: opts.baseDir });
   if (opts.checkExternalData !== false) checkExternalTensors(proto, name, opts.baseDir, file);
+  checkTensorSizes(proto, name, opts.checkExternalData === false ? undefined : opts.baseDir, file);
   return model;
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { BrainsmithError } from '../errors.js';
+import { assertReplaceableFile, realWithin } from '../util/safe-write.js';
 import type { Model } from '../ir/model.js';
 import { encodeModelProtoChunks } from './codec.js';
 import {
@@ -48,6 +49,7 @@ export async function saveModel(model: Model, file: string, opts: SaveOptions = 
   const target = path.resolve(file);
   const dir = path.dirname(target);
   checkTargetFolder(file, dir);
+  assertReplaceableFile(target, 'cannot save the model there', E_SAVE_FAILED);
 
   const proto = model.toProto();
   const sourceDir = model.source.baseDir;
@@ -71,6 +73,7 @@ export async function saveModel(model: Model, file: string, opts: SaveOptions = 
     const location = extOpts.location ?? `${path.basename(target)}.data`;
     checkExternalLocationSyntax(location, `saving ${file}`);
     const dataFile = path.resolve(dir, location);
+    checkDataFile(file, target, dataFile, location);
     const dataTemp = tempNameFor(dataFile);
     temps.push(dataTemp);
     const { proto: out, placements, written } = await writeExternalData(proto, sourceDir, dataTemp, location, {
@@ -93,6 +96,17 @@ export async function saveModel(model: Model, file: string, opts: SaveOptions = 
     await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true }).catch(() => undefined)));
     throw saveError(file, e);
   }
+}
+
+/** The external data file must be a new or regular file of its own, inside the model's folder. */
+function checkDataFile(file: string, target: string, dataFile: string, location: string): void {
+  if (dataFile === target) {
+    throw new BrainsmithError(E_SAVE_FAILED, `cannot save ${file}: the external data location '${location}' is the model file itself; choose another name`, { kind: 'input', file });
+  }
+  if (!realWithin(dataFile, path.dirname(target))) {
+    throw new BrainsmithError(E_SAVE_FAILED, `cannot save ${file}: the external data location '${location}' leads outside the model's folder (through a symbolic link)`, { kind: 'input', file });
+  }
+  assertReplaceableFile(dataFile, `cannot write the external data of ${file} there`, E_SAVE_FAILED);
 }
 
 function checkTargetFolder(file: string, dir: string): void {

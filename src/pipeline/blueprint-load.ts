@@ -3,7 +3,8 @@
  * A child replaces the parent's list for each stage it names, appends its step edits after the parent's,
  * and overrides target and verify settings key by key.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readRegularTextFile } from '../util/safe-read.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -84,9 +85,9 @@ interface ReadResult {
 function readOne(file: string): ReadResult {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularTextFile(file, { what: 'blueprint', code: 'E_BLUEPRINT_READ' });
   } catch (e) {
-    throw new BrainsmithError('E_BLUEPRINT_READ', `cannot read blueprint ${file}: ${(e as Error).message}`, { file, cause: e });
+    throw new BrainsmithError('E_BLUEPRINT_READ', `cannot read blueprint ${(e as Error).message}`, { file, cause: e });
   }
   if (path.dirname(file) === builtinBlueprintDir()) {
     const r = blueprintSchema.safeParse(precompiledBlueprint(file, text));
@@ -96,6 +97,14 @@ function readOne(file: string): ReadResult {
   if (!parsed) throw new BrainsmithError('E_BLUEPRINT_SYNTAX', `${file}: ${error}`, { file });
   if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
     throw new BrainsmithError('E_BLUEPRINT_INVALID', `${file}: a blueprint must be a mapping (name, stages, steps, …)`, { file });
+  }
+  // A file that shares no key with a blueprint (extends: /etc/shadow) is not echoed back key by key; a
+  // blueprint with a typo in its only key or two ('nmae') still gets the key named.
+  const known = Object.keys(blueprintSchema.shape);
+  const keys = Object.keys(parsed.value);
+  const typo = keys.length <= 2 && keys.every((k) => /^[A-Za-z_][A-Za-z0-9_-]{0,19}$/.test(k));
+  if (!keys.some((k) => known.includes(k)) && !typo) {
+    throw new BrainsmithError('E_BLUEPRINT_INVALID', `${file}: not a blueprint: none of its keys is a blueprint key (${known.join(', ')})`, { file });
   }
   const r = blueprintSchema.safeParse(parsed.value);
   if (!r.success) throw new BrainsmithError('E_BLUEPRINT_INVALID', zodMessage(file, r.error, parsed.lineOf), { file });

@@ -25,9 +25,16 @@ export function parseBlueprintText(text: string): { parsed?: ParsedText; error?:
     const at = e.linePos?.[0] ? `line ${e.linePos[0].line}: ` : '';
     return { error: `${at}${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}` };
   }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (e) {
+    // The YAML library refuses alias bombs ("excessive alias count") here; the caller names the file.
+    return { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+  }
   return {
     parsed: {
-      value: doc.toJS() as unknown,
+      value,
       lineOf(path) {
         // Walk up to the deepest existing node: a missing key is reported at its parent.
         for (let n = path.length; n >= 0; n--) {

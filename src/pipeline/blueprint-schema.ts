@@ -71,6 +71,8 @@ export const verifySchema = z.strictObject({
   inputs: z.array(z.string().min(1)).optional(),
   /** Seed of the random inputs used when no input files are given. */
   seed: z.number().int().optional(),
+  /** How many random samples to run when no input files are given (default 20: one sample can miss a small weight change). */
+  samples: z.number().int().min(1).max(10_000).optional(),
   /** Range of random values for float inputs without a datatype annotation. */
   float_range: z.tuple([z.number(), z.number()]).optional(),
 });

@@ -5,6 +5,7 @@
  * written in the blueprint, where a user can see and change it. An option that refers to a setting that is
  * not set is left out, so the transform's own default applies.
  */
+import path from 'node:path';
 import { BrainsmithError } from '../errors.js';
 
 /** The settings a blueprint may refer to, with what each holds. */
@@ -49,12 +50,22 @@ function substituteString(s: string, vars: BlueprintVars, at: string): unknown {
     return vars[name] ?? UNSET;
   }
   let unset = false;
+  let inBuild = false;
   const out = s.replace(REF, (_m, name: string) => {
     if (!isKnown(name)) throw unknownVariable(name, at);
     const v = vars[name];
     if (v === undefined) unset = true;
+    if (name === 'output_dir' || name === 'report_dir') inBuild = true;
     return String(v ?? '');
   });
+  // A path built on the build folder stays in it: `${report_dir}/../../x.json` is refused.
+  if (inBuild && !unset && vars.output_dir !== undefined) {
+    const root = path.resolve(String(vars.output_dir));
+    const rel = path.relative(root, path.resolve(root, out));
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      throw new BrainsmithError('E_BLUEPRINT_PATH', `${at}: '${s}' leads outside the build folder`, { kind: 'input' });
+    }
+  }
   return unset ? UNSET : out;
 }
 

@@ -84,7 +84,8 @@ export function compileTarget(flags: TargetFlags, bp: TargetSettings, cwd: strin
   }
   if (foldingConfig && !(existsSync(foldingConfig) && statSync(foldingConfig).isFile())) {
     const kind = sources.folding_config === 'flag' ? 'usage' : 'input';
-    throw new BrainsmithError('E_FOLDING_CONFIG', `folding config not found: ${foldingConfig}`, { kind, file: foldingConfig });
+    const what = !existsSync(foldingConfig) ? 'not found' : statSync(foldingConfig).isDirectory() ? 'is a folder, not a file' : 'is not a regular file (a device, FIFO or socket)';
+    throw new BrainsmithError('E_FOLDING_CONFIG', what === 'not found' ? `folding config not found: ${foldingConfig}` : `folding config ${foldingConfig} ${what}`, { kind, file: foldingConfig });
   }
   if (flags.prefer !== undefined && flags.prefer !== 'rtl' && flags.prefer !== 'hls') {
     throw new BrainsmithError('E_USAGE', `--prefer must be rtl or hls, got '${String(flags.prefer)}'`, { kind: 'usage' });

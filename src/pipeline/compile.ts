@@ -15,6 +15,8 @@ import type { Model } from '../ir/model.js';
 import { openRegistry, type Registry } from '../plugins/registry.js';
 import { closeRegistry, enableLifecycle } from '../plugins/runtime.js';
 import { STAGES } from '../plugins/schemas.js';
+import { setHookTimeLimit } from '../plugins/isolation.js';
+import { setWriteRoot } from '../plugins/write-root.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
 import { loadBlueprint, DEFAULT_BLUEPRINT } from './blueprint-load.js';
 import { DEFAULT_TOLERANCE, type Tolerance } from './compare.js';
@@ -28,7 +30,7 @@ import { checkBrokenOverrides, warnBrokenPlugins } from './plugin-health.js';
 import type { Progress } from './progress.js';
 import { timeReport } from './reports.js';
 import { loadExecutor, Verifier, describeMismatch, type ExecuteFn, type VerificationReport } from './verification.js';
-import { bindInputs, modelInputs, randomInputs, type BoundInputs } from './verify-inputs.js';
+import { bindInputs, modelInputs, randomBatch, DEFAULT_RANDOM_SAMPLES, type BoundInputs } from './verify-inputs.js';
 
 export interface CompileOptions {
   model: string;
@@ -71,6 +73,8 @@ export interface CompileOptions {
   generate?: boolean;
   /** Name of the stitched top module (default brainsmith_top). */
   topName?: string;
+  /** Seconds one transform or step application may take (--time-limit); none by default. */
+  timeLimit?: number;
 }
 
 export interface LeftAlone {
@@ -155,13 +159,24 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     throw new BrainsmithError('E_USAGE', `${opts.expected ? '--expected' : '--input'} needs --verify`, { kind: 'usage' });
   }
   if (opts.topName !== undefined && !opts.generate) throw new BrainsmithError('E_USAGE', '--top-name needs --generate', { kind: 'usage' });
-  checkTarget(target, Boolean(opts.force));
-
+  if (opts.timeLimit !== undefined && !(opts.timeLimit > 0)) {
+    throw new BrainsmithError('E_USAGE', `--time-limit ${opts.timeLimit}: expected a number of seconds above 0`, { kind: 'usage' });
+  }
   const blueprint = loadBlueprint(opts.config ?? DEFAULT_BLUEPRINT, cwd);
   const hw = compileTarget(
     { board: opts.board, part: opts.part, clockNs: opts.clockNs, targetFps: opts.targetFps, foldingConfig: opts.foldingConfig, prefer: opts.prefer },
     blueprint.target, cwd, blueprint.files[0],
   );
+  // --force must never remove a folder holding something this compile reads, nor the working folder.
+  const keep = {
+    cwd,
+    inputs: [modelPath, ...blueprint.files, ...(opts.inputs ?? []), ...(blueprint.verify.inputs ?? []), ...(opts.expected ? [opts.expected] : []), ...(hw.foldingConfig ? [hw.foldingConfig] : [])].map((f) => path.resolve(cwd, f)),
+  };
+  checkTarget(target, Boolean(opts.force), keep);
+  // Before the build folder exists: a model that does not load leaves nothing behind.
+  const model = await loadModel(modelPath);
+  assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
+  setHookTimeLimit(opts.timeLimit ? opts.timeLimit * 1000 : undefined);
   let reg = opts.registry;
   const ownRegistry = !reg;
   if (!reg) {
@@ -170,7 +185,8 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
   }
   try {
     // The folder exists before the plan: options such as SetFolding's output name files inside it.
-    const folder = new BuildFolder(target);
+    const folder = new BuildFolder(target, { force: opts.force, keep });
+    setWriteRoot(folder.dir);
     try {
       warnBrokenPlugins(reg, log);
       const extraVars = opts.insertTopK ? { insert_topk: true } : {};
@@ -180,8 +196,6 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       checkRunOptions(plan, opts);
       log.debug({ blueprint: blueprint.name, files: blueprint.files }, `blueprint ${blueprint.name}`);
       warnUnusedSettings(plan.variables, hw, blueprint.name, log, opts.insertTopK === true);
-      const model = await loadModel(modelPath);
-      assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
       const inputHistogram = opTypeHistogram(model);
       const nodesBefore = model.graph.nodeCount;
       opts.attachLog?.(folder.path('compile.log'));
@@ -196,9 +210,10 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
           const read = needReader(opts);
           inputs = bindInputs(specs, await Promise.all(files.map(read)), files);
         } else {
-          inputs = { inputs: randomInputs(specs, blueprint.verify.seed ?? 0, blueprint.verify.float_range ?? [-1, 1]), batch: 1 };
+          inputs = randomBatch(specs, blueprint.verify.seed ?? 0, blueprint.verify.float_range ?? [-1, 1], blueprint.verify.samples ?? DEFAULT_RANDOM_SAMPLES);
         }
-        verifier = new Verifier({ reg, exec, inputs, sources: files.length ? files : specs.map(() => `random (seed ${blueprint.verify.seed ?? 0})`), tol: toleranceOf(blueprint.verify), log });
+        const randomSource = `random (seed ${blueprint.verify.seed ?? 0}, ${inputs.batch} sample${inputs.batch === 1 ? '' : 's'})`;
+        verifier = new Verifier({ reg, exec, inputs, sources: files.length ? files : specs.map(() => randomSource), tol: toleranceOf(blueprint.verify), log });
         opts.progress?.note('verify: running the input model');
         await verifier.reference(model);
       }
@@ -303,10 +318,12 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       // A usage error (a bad flag) wrote nothing worth reading.
       const usage = e instanceof BrainsmithError && e.kind === 'usage';
       const kept = usage ? folder.discard() : folder.keepFailed(errorMessage(e));
-      if (kept && e instanceof Error) e.message += ` (what was written, compile.log and report/, is kept in ${kept})`;
+      if (kept && e instanceof Error) e.message += ` (what was written, ${kept.contents.join(', ')}, is kept in ${kept.dir})`;
       throw e;
     }
   } finally {
+    setHookTimeLimit(undefined);
+    setWriteRoot(undefined);
     if (ownRegistry) await closeRegistry(reg);
   }
 }

@@ -102,8 +102,8 @@ export interface AppliedItem {
 
 /**
  * Applies one plan item (repeating to a fixpoint if asked) and verifies the graph after each application that
- * changed it. "Changed" is the graph's own mutation counter, not the transform's word, so a transform that
- * edits the graph and reports false is still caught and named.
+ * ran. The graph is verified after every application, so a transform that edits the graph behind the mutation
+ * counter and reports false is still caught and named.
  */
 export async function applyItem(reg: Registry, item: PlanItem, model: Model, stage: Stage): Promise<AppliedItem> {
   const t0 = performance.now();
@@ -121,9 +121,10 @@ export async function applyItem(reg: Registry, item: PlanItem, model: Model, sta
       changedNow = (await applyTransform(reg, item.entry, model, item.options)).changed;
     }
     runs++;
-    if (item.kind === 'step' || changedNow || model.graph.version !== version) {
-      assertGraphValid(model.graph, `after ${item.kind} ${item.entry.qualifiedName} (stage ${stage}${runs > 1 ? `, application ${runs}` : ''})`);
-    }
+    // After every application, not only those that changed the graph by its counter: a transform that edits
+    // node.inputs in place is invisible to the counter, and the next transform would be blamed for its damage.
+    const said = item.kind === 'step' || changedNow || model.graph.version !== version ? '' : ', which reported no change';
+    assertGraphValid(model.graph, `after ${item.kind} ${item.entry.qualifiedName} (stage ${stage}${runs > 1 ? `, application ${runs}` : ''}${said})`);
     changed ||= changedNow;
     if (!item.fixpoint || !changedNow || item.kind === 'step') break;
     if (runs >= item.maxRuns) {

@@ -43,6 +43,8 @@ export interface StageCheck {
 
 export interface VerificationReport {
   ok: boolean;
+  /** Samples each model ran on (the batch of the inputs, or 1). */
+  samples: number;
   inputs: { name: string; dims: number[]; source: string }[];
   tolerance: Tolerance;
   reference: { ms: number; delegated: string[]; outputs: { name: string; dims: number[] }[] };
@@ -71,6 +73,7 @@ export class Verifier {
     this.#log = init.log;
     this.report = {
       ok: true,
+      samples: init.inputs.batch,
       inputs: [...init.inputs.inputs].map(([name, t], i) => ({ name, dims: t.dims, source: init.sources[i] ?? 'random' })),
       tolerance: init.tol,
       reference: { ms: 0, delegated: [], outputs: [] },

@@ -62,6 +62,20 @@ function intRange(spec: InputSpec): [number, number] | undefined {
   return info.isSigned ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
 }
 
+/** Random samples compile --verify runs by default: one sample missed a 1% change of one weight, 20 caught it. */
+export const DEFAULT_RANDOM_SAMPLES = 20;
+
+/**
+ * Seeded random inputs: `samples` samples stacked on the batch axis when every input has batch 1 (the
+ * Verifier runs them one by one), else one sample.
+ */
+export function randomBatch(specs: InputSpec[], seed: number, floatRange: [number, number], samples: number): BoundInputs {
+  const batchable = samples > 1 && specs.length > 0 && specs.every((s) => s.dims.length > 0 && s.dims[0] === 1);
+  const batch = batchable ? samples : 1;
+  const stacked = specs.map((s) => (batch > 1 ? { ...s, dims: [batch, ...s.dims.slice(1)] } : s));
+  return { inputs: randomInputs(stacked, seed, floatRange), batch };
+}
+
 export function randomInputs(specs: InputSpec[], seed: number, floatRange: [number, number]): Map<string, TensorValue> {
   const rand = seededRandom(seed);
   const out = new Map<string, TensorValue>();
@@ -86,8 +100,8 @@ export interface BoundInputs {
 
 /**
  * Checks that given tensors fit the model's inputs (by position): the same shape, or a batch of N samples
- * when the model's first dimension is 1. Values are converted to the input's element type (numpy saves
- * float64 by default).
+ * when the model's first dimension is 1. The element type must be the input's, and a mismatch is a usage
+ * error (exit 2), exactly as `brainsmith exec` rules.
  */
 export function bindInputs(specs: InputSpec[], tensors: TensorValue[], files: string[]): BoundInputs {
   if (tensors.length !== specs.length) {
@@ -99,16 +113,19 @@ export function bindInputs(specs: InputSpec[], tensors: TensorValue[], files: st
     const t = tensors[i]!;
     const per = numElements(s.dims);
     const n = numElements(t.dims);
+    if (t.elemType !== s.elemType) {
+      throw new BrainsmithError('E_VERIFY_INPUT', `${files[i]}: model input '${s.name}' is ${elemTypeName(s.elemType)}, the file holds ${elemTypeName(t.elemType)}`, { kind: 'usage', file: files[i] });
+    }
     const batched = s.dims[0] === 1 && t.dims[0]! > 1 && n === per * t.dims[0]!;
     if (n !== per && !batched) {
-      throw new BrainsmithError('E_VERIFY_INPUT', `${files[i]}: shape [${t.dims.join(', ')}] does not fit input '${s.name}' of shape [${s.dims.join(', ')}]`, { kind: 'input', file: files[i] });
+      throw new BrainsmithError('E_VERIFY_INPUT', `${files[i]}: shape [${t.dims.join(', ')}] does not fit input '${s.name}' of shape [${s.dims.join(', ')}]`, { kind: 'usage', file: files[i] });
     }
     if (batched) {
-      if (batch !== 1 && batch !== t.dims[0]) throw new BrainsmithError('E_VERIFY_INPUT', `${files[i]}: a batch of ${t.dims[0]} does not match the batch of ${batch} of the other inputs`, { kind: 'input', file: files[i] });
+      if (batch !== 1 && batch !== t.dims[0]) throw new BrainsmithError('E_VERIFY_INPUT', `${files[i]}: a batch of ${t.dims[0]} does not match the batch of ${batch} of the other inputs`, { kind: 'usage', file: files[i] });
       batch = t.dims[0]!;
     }
     const dims = batched ? [batch, ...s.dims.slice(1)] : s.dims.length ? s.dims.slice() : t.dims;
-    out.set(s.name, t.elemType === s.elemType ? { ...t, dims } : fromNumbers(s.elemType, dims, tensorToNumbers(t)));
+    out.set(s.name, { ...t, dims });
   });
   return { inputs: out, batch };
 }

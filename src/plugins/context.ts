@@ -6,6 +6,7 @@ import { capabilityDenied } from './capabilities.js';
 import type { EventBus } from './events.js';
 import type { Capability } from './schemas.js';
 import type { ServiceRegistry } from './services.js';
+import { confinedPath } from './write-root.js';
 import type { PluginContext } from './types.js';
 import type { HwApi } from '../hw/types.js';
 
@@ -59,11 +60,11 @@ export function createPluginContext<O>(input: ContextInput<O>): PluginContext<O>
     fs: {
       async writeFile(p: string, data: string | Uint8Array) {
         need('fs:write');
-        await writeFile(p, data);
+        await writeFile(confinedPath(p, plugin), data);
       },
       async mkdir(p: string) {
         need('fs:write');
-        await mkdir(p, { recursive: true });
+        await mkdir(confinedPath(p, plugin), { recursive: true });
       },
     },
     process: {

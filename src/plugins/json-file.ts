@@ -1,13 +1,13 @@
 /** Reads a JSON file with one-line errors that name the file and, for syntax errors, the line. */
-import { readFileSync } from 'node:fs';
+import { readRegularTextFile } from '../util/safe-read.js';
 import { BrainsmithError } from '../errors.js';
 
 export function readJsonFile(file: string, code: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularTextFile(file, { what: 'JSON file' });
   } catch (e) {
-    throw new BrainsmithError(code, `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file, cause: e });
+    throw new BrainsmithError(code, (e as Error).message, { file, cause: e });
   }
   try {
     return JSON.parse(text) as unknown;

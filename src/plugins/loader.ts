@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrainsmithError, errorMessage, isBrainsmithError } from '../errors.js';
 import { hostEntryUrls } from './host-entry.js';
 import { lineInFile } from './site.js';
+import { bundlesDisabled, guardPluginCall, hungImport, importTimeLimitMs, safeMessage, seconds } from './isolation.js';
 import type { ColdBundle } from './transpile.js';
 
 let hooksReady: Promise<void> | undefined;
@@ -42,7 +43,10 @@ function enableSourceMaps(): void {
 export async function importBundle(b: ColdBundle): Promise<Map<string, Record<string, unknown>> | undefined> {
   enableSourceMaps();
   try {
-    const mod = (await import(b.url)) as Record<string, Record<string, unknown>>;
+    // A bundle that hung before, or holds a file that did: import file by file, so the hung one is found.
+    if (bundlesDisabled() || [...b.exports.keys()].some(hungImport)) return undefined;
+    const files = [...b.exports.keys()];
+    const mod = await guardPluginCall({ plugin: `${files[0]} (and ${files.length - 1} more, bundled)`, hook: 'import' }, () => import(b.url) as Promise<Record<string, Record<string, unknown>>>, { files, limitMs: importTimeLimitMs() });
     const out = new Map<string, Record<string, unknown>>();
     for (const [file, name] of b.exports) if (mod[name]) out.set(file, mod[name]);
     return out;
@@ -61,8 +65,12 @@ export async function importPluginFile(file: string, stamp: string, transpiledUr
   enableSourceMaps();
   if (!transpiledUrl) await ensureLoaderHooks();
   const url = transpiledUrl ?? `${pathToFileURL(file).href}?bsplugin=${encodeURIComponent(stamp)}`;
+  // An earlier attempt of this command stopped here (see src/cli/supervisor.ts): a failed plugin now.
+  if (hungImport(file)) {
+    throw new BrainsmithError('E_PLUGIN_IMPORT', `${file}: import did not finish within ${seconds(importTimeLimitMs())} (an endless loop at the top level?); plugin skipped`, { file });
+  }
   try {
-    return (await import(url)) as Record<string, unknown>;
+    return await guardPluginCall({ plugin: file, hook: 'import', file }, () => import(url) as Promise<Record<string, unknown>>, { limitMs: importTimeLimitMs() });
   } catch (e) {
     throw await describeImportError(e, file);
   }
@@ -92,7 +100,11 @@ function firstLine(s: string): string {
 
 export async function describeImportError(e: unknown, file: string): Promise<BrainsmithError> {
   if (isBrainsmithError(e) && (e.code === 'E_PLUGIN_METADATA' || e.code === 'E_PLUGIN_EXPORT')) return e;
-  const msg = errorMessage(e);
+  if (isBrainsmithError(e) && e.code === 'E_PLUGIN_EXIT') {
+    const what = /called (.*?);/.exec(e.message)?.[1] ?? 'process.exit()';
+    return new BrainsmithError('E_PLUGIN_IMPORT', `${file}: called ${what} while loading (plugins must throw an error instead); plugin skipped`, { file, cause: e });
+  }
+  const msg = safeMessage(e);
   const code = (e as { code?: string }).code;
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
     const line = await importLine(file, msg);

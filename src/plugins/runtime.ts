@@ -10,6 +10,7 @@ import { createPluginContext } from './context.js';
 import type { ComponentEntry } from './entry.js';
 import type { Registry } from './registry.js';
 import { formatZodError } from './schemas.js';
+import { guardPluginCall, hookTimeLimit, safeMessage } from './isolation.js';
 import type { Declared, PluginContext, StepDeclaration, TransformDeclaration } from './types.js';
 
 /** The object whose methods implement a component: the declaration, or an instance of the decorated class. */
@@ -65,7 +66,12 @@ const wrapped = new WeakSet<Error>();
 
 /** Wraps an error thrown by plugin code: `plugin X, hook apply of transform ns:Name (node n): message`. */
 export function pluginHookError(entry: ComponentEntry, hook: string, e: unknown): BrainsmithError {
-  const node = (e as { node?: unknown; nodeName?: unknown })?.node ?? (e as { nodeName?: unknown })?.nodeName;
+  let node: unknown;
+  try {
+    node = (e as { node?: unknown; nodeName?: unknown })?.node ?? (e as { nodeName?: unknown })?.nodeName;
+  } catch {
+    node = undefined; // a getter that throws: the value is hostile, leave the node out
+  }
   const nodeText = typeof node === 'string' ? ` at node '${node}'` : '';
   const what = `plugin ${entry.plugin.id}, ${hook}() of ${entry.kind} ${entry.qualifiedName}${nodeText}`;
   // A capability denial keeps its own code (the docs promise E_CAPABILITY_DENIED), with the context added.
@@ -77,14 +83,18 @@ export function pluginHookError(entry: ComponentEntry, hook: string, e: unknown)
   // The plugin's own file and line, from the stack (source maps are on), so the user sees where it threw.
   const line = lineInFile(e, entry.file);
   const site = line ? ` (at ${entry.file}:${line})` : '';
-  return new BrainsmithError('E_PLUGIN_HOOK', `${what} threw: ${errorMessage(e)}${site}`, { kind: 'work', file: entry.file, cause: e });
+  return new BrainsmithError('E_PLUGIN_HOOK', `${what} threw: ${safeMessage(e)}${site}`, { kind: 'work', file: entry.file, cause: e });
 }
 
-async function callHook(entry: ComponentEntry, hook: string, fn: () => unknown): Promise<unknown> {
+/** Errors that already name the plugin and hook (isolation.ts). */
+const NAMED = new Set(['E_PLUGIN_HOOK', 'E_PLUGIN_EXIT', 'E_PLUGIN_TIME_LIMIT']);
+
+async function callHook(entry: ComponentEntry, hook: string, fn: () => unknown, limitMs?: number): Promise<unknown> {
+  const activity = { plugin: entry.plugin.id, hook, component: `${entry.kind} ${entry.qualifiedName}`, file: entry.file };
   try {
-    return await fn();
+    return await guardPluginCall(activity, fn, { limitMs });
   } catch (e) {
-    if (e instanceof BrainsmithError && (e.code === 'E_PLUGIN_HOOK' || wrapped.has(e))) throw e;
+    if (e instanceof BrainsmithError && (NAMED.has(e.code) || wrapped.has(e))) throw e;
     throw pluginHookError(entry, hook, e);
   }
 }
@@ -172,7 +182,7 @@ export async function applyTransform(reg: Registry, nameOrEntry: string | Compon
   const ctx = contextFor(reg, entry, validateOptions(entry, d, options));
   const nodesBefore = nodeCount(model);
   const t0 = performance.now();
-  const changed = await callHook(entry, 'apply', () => impl.apply.call(impl, model, ctx));
+  const changed = await callHook(entry, 'apply', () => impl.apply.call(impl, model, ctx), hookTimeLimit());
   if (typeof changed !== 'boolean') {
     throw new BrainsmithError('E_PLUGIN_HOOK', `plugin ${entry.plugin.id}, apply() of transform ${entry.qualifiedName} returned ${typeof changed}, expected a boolean (changed)`, { kind: 'work', file: entry.file });
   }
@@ -188,6 +198,6 @@ export async function runStep(reg: Registry, nameOrEntry: string | ComponentEntr
   const d = await entry.load();
   const impl = implementationOf(d) as unknown as StepDeclaration;
   const ctx = contextFor(reg, entry, validateOptions(entry, d, options));
-  const out = await callHook(entry, 'run', () => impl.run.call(impl, model, ctx));
+  const out = await callHook(entry, 'run', () => impl.run.call(impl, model, ctx), hookTimeLimit());
   return (out as Model | undefined) ?? model;
 }

@@ -45,10 +45,12 @@ test('random inputs: seeded, inside the FINN datatype range, bipolar ±1, float 
   assert.ok(vals('c').every((v) => v >= -1 && v <= 1) && new Set(vals('c')).size > 400);
   assert.ok(vals('d').every((v) => Number.isInteger(v) && v >= -128 && v <= 127) && Math.min(...vals('d')) < -100);
   assert.deepEqual(vals('c'), Array.from(randomInputs(specs, 7, [-1, 1]).get('c')!.data as Float32Array), 'same seed, same values');
-  const given = makeTensor(ElemType.DOUBLE, [4, 1, 3], Float64Array.from({ length: 12 }, (_, k) => k));
+  const given = makeTensor(ElemType.FLOAT, [4, 1, 3], Float32Array.from({ length: 12 }, (_, k) => k));
   const b = bindInputs([{ name: 'x', elemType: ElemType.FLOAT, dims: [1, 1, 3] }], [given], ['x.npy']);
   assert.equal(b.batch, 4);
-  assert.equal(b.inputs.get('x')!.elemType, ElemType.FLOAT, 'converted to the model input type');
+  // As exec: another element type is refused, not converted (issue 14, item 26).
+  const double = makeTensor(ElemType.DOUBLE, [4, 1, 3], Float64Array.from({ length: 12 }, (_, k) => k));
+  assert.throws(() => bindInputs([{ name: 'x', elemType: ElemType.FLOAT, dims: [1, 1, 3] }], [double], ['x.npy']), /x\.npy: model input 'x' is FLOAT, the file holds DOUBLE/);
   assert.throws(() => bindInputs([{ name: 'x', elemType: ElemType.FLOAT, dims: [1, 5] }], [given], ['x.npy']), /x\.npy: shape \[4, 1, 3\] does not fit input 'x' of shape \[1, 5\]/);
 });
 
@@ -69,7 +71,7 @@ test('--verify with random inputs (no --input) uses the datatype annotations and
   assert.equal(r.code, 0, r.stderr);
   const v = JSON.parse(readFileSync(path.join(p.dir, 'out', 'report', 'verification.json'), 'utf8')) as { ok: boolean; inputs: { source: string }[] };
   assert.equal(v.ok, true);
-  assert.match(v.inputs[0]!.source, /^random \(seed 0\)$/);
+  assert.match(v.inputs[0]!.source, /^random \(seed 0, 20 samples\)$/);
 });
 
 test('a transform that perturbs a weight fails verification, which names the stage and the transform', { skip: skipNoShared }, () => {

@@ -20,6 +20,7 @@ interface CompileArgs {
   prefer?: 'rtl' | 'hls';
   generate: boolean;
   topName?: string;
+  timeLimit?: number;
 }
 
 export const compileCommand = defineCommand<CompileArgs>({
@@ -45,6 +46,7 @@ export const compileCommand = defineCommand<CompileArgs>({
       .option('prefer', { type: 'string', choices: ['rtl', 'hls'], describe: 'Backend preference for every kernel (a blueprint\'s per-kernel SpecializeLayers preferences refine it; a backend that is not viable for a node falls back to the other, with a warning)' })
       .option('generate', { type: 'boolean', default: false, describe: 'Generate the hardware after the last stage: hw/ with a Verilog module per node, the stitched top, filelist.f and vivado/create_project.tcl' })
       .option('top-name', { type: 'string', describe: 'Name of the stitched top module (default brainsmith_top); with --generate' })
+      .option('time-limit', { type: 'number', describe: 'Stop the compile when one transform application takes longer than this many seconds (default: no limit)' })
       .conflicts('board', 'part')
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout (progress and logs stay on stderr)' })
       .example('$0 compile model.onnx', 'Compile with the default blueprint into build/model')
@@ -86,6 +88,7 @@ export const compileCommand = defineCommand<CompileArgs>({
         prefer: args.prefer,
         generate: args.generate,
         topName: args.topName,
+        timeLimit: args.timeLimit,
         strictPlugins: args.strictPlugins,
         log: logger.log,
         progress,

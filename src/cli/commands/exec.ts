@@ -44,8 +44,11 @@ export const execCommand = defineCommand<ExecArgs>({
     const { writeNpy } = await import('../../exec/npy.js');
     const { writeTensorPb } = await import('../../exec/pb.js');
     const { elemTypeName } = await import('../../tensor/element-type.js');
+    const { assertGraphValid } = await import('../../ir/verify.js');
     const model = await loadModel(args.model);
     const { existsSync } = await import('node:fs');
+    // As inspect, convert and compile do: a graph the verifier refuses (two producers of a tensor, …) is not run.
+    assertGraphValid(model.graph, `${args.model}: the graph is invalid`);
     const given = (args.input ?? []).map((a) => {
       const { name, path } = parseTensorArg(a);
       if (!existsSync(path)) {

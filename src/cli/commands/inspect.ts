@@ -21,7 +21,7 @@ export const inspectCommand = defineCommand<InspectArgs>({
     const model = await loadModel(args.model);
     const summary = summarizeModel(model, { path: args.model, bytes: statSync(args.model).size });
     if (args.json) ctx.outJson(summary);
-    else ctx.out((await import('../../inspect/format.js')).formatSummary(summary));
+    else ctx.out((await import('../../util/escape.js')).escapeControl((await import('../../inspect/format.js')).formatSummary(summary), true));
     // A broken graph is a finding to show, and also a failure a script must be able to see.
     if (!summary.verifier.ok) {
       const first = summary.verifier.findings.find((f) => f.severity === 'error')!;
