@@ -19,9 +19,27 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     process.exit(1);
   }
   if (debug) process.setSourceMapsEnabled(true);
-  // The command runs in a worker thread; this thread stays free to stop it (Ctrl-C, hung plugins).
-  const { supervise } = await import(new URL('../dist/src/cli/supervisor.js', import.meta.url).href);
-  process.exitCode = await supervise(args, { bundled });
+  if (interactive(args)) {
+    // The playground reads keys from the terminal, which a worker thread cannot: it runs in this thread.
+    if (bundled) {
+      const { loadBundledHost, saveCodeCache } = await import(mainUrl.href);
+      process.exitCode = await loadBundledHost(args[0]).main(args);
+      saveCodeCache();
+    } else {
+      const { main } = await import(mainUrl.href);
+      process.exitCode = await main(args);
+    }
+  } else {
+    // The command runs in a worker thread; this thread stays free to stop it (Ctrl-C, hung plugins).
+    const { supervise } = await import(new URL('../dist/src/cli/supervisor.js', import.meta.url).href);
+    process.exitCode = await supervise(args, { bundled });
+  }
+}
+
+/** `plugins watch` and `plugins new … --watch`: interactive, they take `q` from the terminal. */
+function interactive(argv) {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'plugins' && (words[1] === 'watch' || (words[1] === 'new' && argv.includes('--watch')));
 }
 
 /** The bundle, unless missing or older than dist/src (a `tsc` run without the bundle step: use what it built). */

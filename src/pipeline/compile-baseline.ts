@@ -19,6 +19,7 @@ import type { BuildEstimate } from './compile-estimate.js';
 import { targetVariables, type CompileTarget } from './compile-target.js';
 import { runPlan } from './pass-manager.js';
 import { buildPlan } from './plan.js';
+import { withWriteRoot } from '../plugins/write-root.js';
 
 /** The figures compared: FINN's resource totals and the estimated throughput. */
 export interface BuildFigures {
@@ -73,7 +74,8 @@ export async function baselineFigures(reg: Registry, bp: Blueprint, modelPath: s
     const plan = await buildPlan(reg, base, { ...targetVariables(hw, scratch), ...extraVars });
     // Its info lines would read as this compile's: warnings and above only (or the compile's own level if higher).
     const quiet = log.child({ baseline: base.name }, { level: log.levelVal > 40 ? log.level : 'warn' });
-    const run = await runPlan(reg, plan, await loadModel(modelPath), { log: quiet });
+    // The baseline's plugins write into its scratch folder, not the build folder this compile confines them to.
+    const run = await withWriteRoot(scratch, async () => runPlan(reg, plan, await loadModel(modelPath), { log: quiet }));
     if (!run.model.graph.nodeList().some((n) => hwNodeKind(n))) return undefined;
     const est = await estimateModel(run.model, reg.hw, { target: hw.target, clockNs: hw.clockNs, file: modelPath });
     const split = splitStreamInfrastructure(est, (k) => reg.kernels.tryGet(k)?.meta.tags?.includes(STREAM_INFRASTRUCTURE_TAG) ?? false);

@@ -81,7 +81,12 @@ export function pluginHookError(entry: ComponentEntry, hook: string, e: unknown)
     return err;
   }
   // The plugin's own file and line, from the stack (source maps are on), so the user sees where it threw.
-  const line = lineInFile(e, entry.file);
+  let line: number | undefined;
+  try {
+    line = lineInFile(e, entry.file);
+  } catch {
+    line = undefined; // a hostile value whose stack or toString throws: no line
+  }
   const site = line ? ` (at ${entry.file}:${line})` : '';
   return new BrainsmithError('E_PLUGIN_HOOK', `${what} threw: ${safeMessage(e)}${site}`, { kind: 'work', file: entry.file, cause: e });
 }

@@ -4,6 +4,7 @@
  * `reg.transforms['X']`, and `reg.transforms.qonnx.FoldConstants`.
  */
 import { BrainsmithError } from '../errors.js';
+import { editDistance } from '../util/near-names.js';
 import type { ComponentEntry } from './entry.js';
 import { normalizeStage, type BackendLanguage, type ComponentKind, type Stage } from './schemas.js';
 
@@ -161,18 +162,4 @@ function kernelMatches(declared: string, asked: string): boolean {
   if (declared === asked) return true;
   // A qualified request must match a qualified declaration; a short one matches either.
   return !asked.includes(':') && shortName(declared) === asked;
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
 }

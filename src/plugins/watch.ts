@@ -189,6 +189,7 @@ export async function startWatch(opts: WatchOptions): Promise<WatchHandle> {
   let closed = false;
 
   const rescan = async (files: string[]): Promise<void> => {
+    const started = Date.now();
     const prev = reg;
     const prevCounts = prev.counts();
     let next: Registry;
@@ -202,6 +203,15 @@ export async function startWatch(opts: WatchOptions): Promise<WatchHandle> {
     reg = next;
     await report(next, prevCounts, files, files);
     await closeRegistry(prev).catch(() => {});
+    // A file saved again while it was being read (a quick second save right after a new file's first one)
+    // may bring no watcher event of its own: look again at what changed since this rescan began.
+    for (const f of files) {
+      try {
+        if (statSync(f).mtimeMs >= started) onFile(f);
+      } catch {
+        // removed since: the unlink event covers it
+      }
+    }
   };
 
   /**

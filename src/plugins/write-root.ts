@@ -13,6 +13,17 @@ export function setWriteRoot(dir: string | undefined): void {
   root = dir === undefined ? undefined : path.resolve(dir);
 }
 
+/** Runs `fn` with plugin writes confined to `dir` (a nested build, e.g. a baseline), then restores the root. */
+export async function withWriteRoot<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const saved = root;
+  setWriteRoot(dir);
+  try {
+    return await fn();
+  } finally {
+    root = saved;
+  }
+}
+
 /** The absolute path a plugin may write to, or an error naming the plugin and the path. */
 export function confinedPath(p: string, plugin: string): string {
   if (root === undefined) return p;

@@ -33,7 +33,7 @@ test('22c a failed compile says what it really kept', () => {
   const p = attackProject();
   p.evil('', "throw new Error('boom');");
   const r = p.cli(['compile', 'm.onnx', '-o', 'out', '--config', p.blueprint, '--log-level', 'warn']);
-  assertAttack(p, r, 1, /threw: boom \(what was written, compile\.log, is kept in .*out\.failed\)/, ['out.failed']);
+  assertAttack(p, r, 1, /threw: boom \(at [^)]*evil\.ts:\d+\) \(what was written, compile\.log, is kept in .*out\.failed\)/, ['out.failed']);
 });
 
 test('23b estimate -o a file: one line naming the path', () => {

@@ -15,6 +15,22 @@ import { skipNoIcarus } from '../helpers/sim.js';
 
 const FIXTURE = path.join(repoRoot, 'test', 'fixtures', 'plugins', 'abs-kernel');
 
+/** x (INT4, [1, 16]) → Abs → y: what InferAbsLayer maps to an AbsValue kernel. */
+function absModel(): Model {
+  const m = new Model({
+    ir_version: 8,
+    opset_import: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'abs',
+      node: [makeNode({ opType: 'Abs', name: 'Abs_0', inputs: ['x'], outputs: ['y'] })],
+      input: [makeValueInfo('x', ElemType.FLOAT, [1, 16])],
+      output: [makeValueInfo('y', ElemType.FLOAT, [1, 16])],
+    },
+  } as unknown as ModelProto);
+  m.graph.setDatatypeName('x', 'INT4');
+  return m;
+}
+
 const BLUEPRINT = `name: with-abs
 extends: default
 stages:
@@ -29,17 +45,7 @@ test('a kernel from an outside plugin folder compiles end to end with --verify, 
   const dir = tempDir('bs-outside-');
   mkdirSync(path.join(dir, 'proj'));
   mkdirSync(path.join(dir, 'home'));
-  const m = new Model({
-    ir_version: 8,
-    opset_import: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'abs',
-      node: [makeNode({ opType: 'Abs', name: 'Abs_0', inputs: ['x'], outputs: ['y'] })],
-      input: [makeValueInfo('x', ElemType.FLOAT, [1, 16])],
-      output: [makeValueInfo('y', ElemType.FLOAT, [1, 16])],
-    },
-  } as unknown as ModelProto);
-  m.graph.setDatatypeName('x', 'INT4');
+  const m = absModel();
   const modelFile = path.join(dir, 'abs.onnx');
   await saveModel(m, modelFile);
   const bp = path.join(dir, 'with-abs.yaml');
@@ -79,17 +85,7 @@ test('the CLI runs the outside kernel from BRAINSMITH_PLUGIN_PATH: a blueprint s
   const dir = tempDir('bs-outside-cli-');
   const home = path.join(dir, 'home');
   mkdirSync(home);
-  const m = new Model({
-    ir_version: 8,
-    opset_import: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'abs',
-      node: [makeNode({ opType: 'Abs', name: 'Abs_0', inputs: ['x'], outputs: ['y'] })],
-      input: [makeValueInfo('x', ElemType.FLOAT, [1, 16])],
-      output: [makeValueInfo('y', ElemType.FLOAT, [1, 16])],
-    },
-  } as unknown as ModelProto);
-  m.graph.setDatatypeName('x', 'INT4');
+  const m = absModel();
   await saveModel(m, path.join(dir, 'abs.onnx'));
   writeFileSync(path.join(dir, 'bp.yaml'), 'name: with-abs\nextends: default\nsteps:\n  - { before: SpecializeLayers, insert: InferAbsLayer }\n');
   const env = { HOME: home, BRAINSMITH_PLUGIN_PATH: FIXTURE };
