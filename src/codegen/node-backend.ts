@@ -40,8 +40,8 @@ export async function nodeGenerator(reg: Registry, model: Model, node: Node, opt
   const language = bn.language;
   if (!(await bn.generates())) {
     // Would the other backend generate? Name it, and how to get it.
-    const alt = bn.specialized ? await reg.hw.bind(model, node, { target: opts.target, preferences: { all: other(language) } }).then((o) => o, () => undefined) : undefined;
-    const hint = alt && alt.language === other(language) && (await alt.generates()) ? ` (its ${other(language)} backend does: compile with --prefer ${other(language)})` : '';
+    const alt = await reg.hw.bind(model, node, { target: opts.target, language: other(language) });
+    const hint = !(await alt.generates()) ? '' : alt.warnings.length ? ` (its ${other(language)} backend does, but is not viable for this node)` : ` (its ${other(language)} backend does: compile with --prefer ${other(language)})`;
     throw new BrainsmithError('E_NO_GENERATOR', `node '${node.name}' (${node.opType}): backend ${bn.backendComponent} does not generate hardware yet${hint}`, { kind: 'input' });
   }
   const widths = bn.streamWidths();

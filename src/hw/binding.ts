@@ -201,17 +201,25 @@ export class HwBinding implements HwApi {
     return { k, kind, view: parseWith(k.impl.attributeSchema, raw, `kernel ${k.entry.qualifiedName}`, opts.file) };
   }
 
+  /** The backend of `lang` for the node, the view it sees (its schema extension parsed) and its viability. */
+  async #backendView(kernel: string, lang: BackendLanguage, view: KernelNodeView, file?: string): Promise<{ b: Loaded<BackendDeclaration>; view: KernelNodeView; viable: boolean } | undefined> {
+    const b = await this.#backend(kernel, lang);
+    if (!b) return undefined;
+    const bview = parseWith(b.impl.attributeSchema, view, `backend ${b.entry.qualifiedName}`, file);
+    const viable = b.impl.isViable ? callHook(b.entry, 'isViable', view.name, () => b.impl.isViable!(bview, b.ctx)) : true;
+    return { b, view: bview, viable };
+  }
+
   /** What each backend language offers for the node, with the view each would see. */
   async #candidates(kernel: string, view: KernelNodeView, name: string): Promise<Record<BackendLanguage, BackendCandidate & { b?: Loaded<BackendDeclaration>; view?: KernelNodeView }>> {
     const out = {} as Record<BackendLanguage, BackendCandidate & { b?: Loaded<BackendDeclaration>; view?: KernelNodeView }>;
     for (const lang of FINN_BACKEND_ORDER) {
-      const b = await this.#backend(kernel, lang);
-      if (!b) {
+      const bv = await this.#backendView(kernel, lang, view);
+      if (!bv) {
         out[lang] = { unusable: `no ${lang} backend plugin for ${kernel}`, isDefault: false };
         continue;
       }
-      const bview = parseWith(b.impl.attributeSchema, view, `backend ${b.entry.qualifiedName}`);
-      const viable = b.impl.isViable ? callHook(b.entry, 'isViable', name, () => b.impl.isViable!(bview, b.ctx)) : true;
+      const { b, view: bview, viable } = bv;
       const isDefault = b.impl.isDefault ? callHook(b.entry, 'isDefault', name, () => b.impl.isDefault!(bview, b.ctx)) : true;
       const on = view.target ? ` on ${view.target.part}` : '';
       out[lang] = { unusable: viable ? undefined : `${b.entry.qualifiedName} is not viable for this node${on}`, isDefault, b, view: bview };
@@ -230,18 +238,13 @@ export class HwBinding implements HwApi {
   async bind(model: Model, node: Node, opts: BindOptions = {}): Promise<BoundNode> {
     const { k, kind, view } = await this.#kernelView(model, node, opts);
     const name = view.name;
-    if (kind.language) {
-      const b = await this.#backend(kind.kernel, kind.language);
+    const language = opts.language ?? kind.language;
+    if (language) {
+      const bv = await this.#backendView(kind.kernel, language, view, opts.file);
       const warnings: string[] = [];
-      let bview = view;
-      if (!b) warnings.push(`no ${kind.language} backend plugin for kernel ${kind.kernel}: resources not estimated`);
-      else {
-        bview = parseWith(b.impl.attributeSchema, view, `backend ${b.entry.qualifiedName}`, opts.file);
-        if (b.impl.isViable && !callHook(b.entry, 'isViable', name, () => b.impl.isViable!(bview, b.ctx))) {
-          warnings.push(`the ${kind.language} backend of ${kind.kernel} is not viable for this node${opts.target ? ` on ${opts.target.part}` : ''}`);
-        }
-      }
-      return new Bound(node, name, k, b, kind.language, true, bview, warnings);
+      if (!bv) warnings.push(`no ${language} backend plugin for kernel ${kind.kernel}: resources not estimated`);
+      else if (!bv.viable) warnings.push(`the ${language} backend of ${kind.kernel} is not viable for this node${opts.target ? ` on ${opts.target.part}` : ''}`);
+      return new Bound(node, name, k, bv?.b, language, kind.language !== undefined, bv?.view ?? view, warnings);
     }
     const c = await this.#candidates(kind.kernel, view, name);
     const pref = preferenceFor(opts.preferences, name, kind.kernel, view.attrs.preferred_impl_style);

@@ -30,6 +30,8 @@ export interface BindOptions {
   name?: string;
   /** The model file, for error messages. */
   file?: string;
+  /** Bind the node to this backend language instead of its own or the rule's (what-if questions). */
+  language?: BackendLanguage;
 }
 
 export interface NodesOptions extends Omit<BindOptions, 'name'> {

@@ -28,3 +28,11 @@ test('TFC-w1a1 with --prefer rtl --generate: all nodes rtl, lint-clean, bit-exac
     assert.equal(lint.stderr.trim(), '');
   }
 });
+
+test('--prefer hls --generate: a node whose backend generates nothing is one line naming it and the backend that would', { skip: skipNoShared }, () => {
+  const dir = tempDir('bs-tfc-hls-');
+  const c = runCli(['compile', shared('labs', 'tfc-w1a1.onnx'), '-o', 'out', '--board', 'Pynq-Z2', '--target-fps', '100000', '--prefer', 'hls', '--generate'], { cwd: dir, env: { HOME: path.join(dir, 'home') } });
+  assert.equal(c.code, 1);
+  const last = c.errLines.at(-1)!;
+  assert.match(last, /^brainsmith: error: node '\w+_hls_0' \(\w+_hls\): backend brainsmith:\w+_hls does not generate hardware yet \(its rtl backend does: compile with --prefer rtl\)/);
+});
