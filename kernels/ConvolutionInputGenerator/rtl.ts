@@ -1,8 +1,12 @@
 import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/kernel.js';
 import { bufferWidth, geometry, isOneD, ramWidthFor, rtlBufferDepth, rtlCycles, swg, swgRtlAttributes, type SwgAttrs, type SwgRtlAttrs } from './_model.js';
+import { generateSwg, rtlGenerateProblem } from './_rtl-gen.js';
 
-/** parallel_window needs SIMD = IFMChannels and no dynamic mode; M (not implemented in FINN) must be 1. */
+/**
+ * FINN's rule for its rtl SWG: parallel_window needs SIMD = IFMChannels and no dynamic mode; M (not implemented
+ * in FINN) must be 1.
+ */
 export function rtlViable(a: SwgRtlAttrs): boolean {
   if (a.M !== 1) return false;
   if (a.parallel_window === 1) return a.SIMD === a.IFMChannels && a.dynamic_mode === 0;
@@ -32,7 +36,15 @@ export default defineBackend({
   language: 'rtl',
   description: 'RTL sliding window generator (finn-rtllib swg): any 2D/1D geometry, dilation, parallel_window',
   attributeSchema: swgRtlAttributes,
+  /**
+   * Wherever our generator works (_rtl-gen.ts): every geometry, depthwise, dilation, 1D, parallel_window with
+   * SIMD < IFMChannels when depthwise; not dynamic_mode or M > 1.
+   */
   isViable(node) {
+    return rtlGenerateProblem(swg(node) as SwgRtlAttrs) === undefined;
+  },
+  /** FINN's SpecializeLayers rule (rtlViable), so that the default compile keeps FINN's choice and numbers. */
+  isDefault(node) {
     return rtlViable(swg(node) as SwgRtlAttrs);
   },
   /**
@@ -58,5 +70,8 @@ export default defineBackend({
     const lut = 300 + (a.ram_style === 'distributed' ? width * Math.ceil(rtlBufferDepth(a) / 38) : 0);
     const uram = a.ram_style === 'ultra' && count > 0 ? Math.ceil(depth / 4096) * Math.ceil(width / 72) * count : 0;
     return resources({ BRAM_18K: bram, LUT: lut, URAM: uram });
+  },
+  generate(node) {
+    return generateSwg(node);
   },
 });

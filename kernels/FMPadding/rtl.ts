@@ -1,15 +1,25 @@
 import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/kernel.js';
+import { fmpadding } from './_model.js';
+import { generateFmpadding } from './_rtl-gen.js';
 
 export default defineBackend({
   name: 'FMPadding_rtl',
   kernel: 'FMPadding',
   language: 'rtl',
   description: 'RTL FMPadding; FINN has no resource model for it',
-  isViable() {
+  /**
+   * FINN's rtl FMPadding takes every node; our generator implements every static padding (dynamic_mode, which
+   * the mapping never sets, is refused by generate with a reason).
+   */
+  isViable(node) {
+    fmpadding(node);
     return true;
   },
   estimate() {
     return resources({});
+  },
+  generate(node) {
+    return generateFmpadding(node);
   },
 });
