@@ -104,3 +104,22 @@ test(`ConvolutionInputGenerator rtl: bit-exact against execute (FINN's stream or
   }
   console.log(`cycles (simulated / frames x rtl cycles()): ${report.join(' ')}`);
 });
+
+test('ConvolutionInputGenerator rtl: Verilator lint clean (default, depthwise, parallel, 1D), Yosys synth_xilinx', { skip: skipNoVerilator || skipNoYosys }, async () => {
+  for (const i of [0, 5, 10, 12, 16, 19, 13]) {
+    const w = writeNode(await rtl.generate!(nodeView(attrsOf(CASES[i]!), `ConvolutionInputGenerator_rtl_${i}`), ctx), path.join(repoRoot, 'kernels', 'ConvolutionInputGenerator'));
+    assert.equal(lint(w), '', `case ${i}`);
+    if (i === 10) assert.match(synth(w), /Number of cells/);
+  }
+});
+
+test('ConvolutionInputGenerator rtl: viable wherever it generates, FINN\'s choice by default', () => {
+  const depthwiseParallel = nodeView(attrsOf(CASES[16]!), 'n');
+  assert.equal(rtl.isViable!(depthwiseParallel, ctx), true);
+  assert.equal(rtl.isDefault!(depthwiseParallel, ctx), false);
+  assert.equal(rtl.isDefault!(nodeView(attrsOf(CASES[0]!), 'n'), ctx), true);
+  const wideParallel = nodeView({ ...attrsOf(CASES[0]!), parallel_window: 1 }, 'n');
+  assert.equal(rtl.isViable!(wideParallel, ctx), false);
+  assert.throws(() => rtl.generate!(wideParallel, ctx), /E_HDL_UNSUPPORTED|SIMD=1 < IFMChannels=2/);
+  assert.equal(rtl.isViable!(nodeView({ ...attrsOf(CASES[0]!), dynamic_mode: 1 }, 'n'), ctx), false);
+});
