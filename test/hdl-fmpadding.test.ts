@@ -11,6 +11,8 @@ import { ctx, view } from './kernels/support.js';
 import { lint, skipNoIcarus, skipNoVerilator, skipNoYosys, synth, writeNode } from './helpers/hdl-sim.js';
 import { rng, runCase } from './helpers/hdl-kernel.js';
 import { repoRoot } from './helpers/paths.js';
+import { yosysResources } from './helpers/yosys-stat.js';
+import { synthEstimate } from '../kernels/FMPadding/_rtl-estimate.js';
 
 interface Cfg { img: [number, number]; C: number; SIMD: number; pad: [number, number, number, number]; dt?: string }
 
@@ -72,11 +74,17 @@ test(`FMPadding rtl: bit-exact against execute, with random stalls, ${CASES.leng
   console.log(`cycles (simulated / frames x cycles()): ${report.join(' ')}`);
 });
 
-test('FMPadding rtl: Verilator lint clean, Yosys synth_xilinx; dynamic_mode refused with a reason', { skip: skipNoVerilator || skipNoYosys }, async () => {
+test('FMPadding rtl: Verilator lint clean, Yosys synth_xilinx as synthEstimate predicts; dynamic_mode refused with a reason', { skip: skipNoVerilator || skipNoYosys }, async () => {
   for (const i of [0, 4, 6, 15, 14]) {
-    const w = writeNode(await rtl.generate!(view(fmpaddingAttributes, attrsOf(CASES[i]!), { name: `FMPadding_rtl_${i}` }), ctx), path.join(repoRoot, 'kernels', 'FMPadding'));
+    const node = view(fmpaddingAttributes, attrsOf(CASES[i]!), { name: `FMPadding_rtl_${i}` });
+    const w = writeNode(await rtl.generate!(node, ctx), path.join(repoRoot, 'kernels', 'FMPadding'));
     assert.equal(lint(w), '', `case ${i}`);
-    if (i === 4) assert.match(synth(w), /Number of cells/);
+    if (i !== 4) continue;
+    const got = yosysResources(synth(w));
+    const est = synthEstimate(node);
+    assert.deepEqual([est.BRAM_18K, est.DSP], [got.BRAM_18K, got.DSP]);
+    // Under 100 LUTs: within 20 LUTs.
+    assert.ok(Math.abs(est.LUT! - got.LUT) <= 20, `LUT: estimate ${est.LUT}, Yosys ${got.LUT}`);
   }
   const dynamic = view(fmpaddingAttributes, { ...attrsOf(CASES[0]!), dynamic_mode: 1 }, { name: 'FMPadding_rtl_d' });
   assert.throws(() => rtl.generate!(dynamic, ctx), /dynamic_mode/);

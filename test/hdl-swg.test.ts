@@ -11,6 +11,8 @@ import { ctx, view } from './kernels/support.js';
 import { lint, skipNoIcarus, skipNoVerilator, skipNoYosys, synth, writeNode } from './helpers/hdl-sim.js';
 import { rng, runCase } from './helpers/hdl-kernel.js';
 import { repoRoot } from './helpers/paths.js';
+import { yosysResources } from './helpers/yosys-stat.js';
+import { synthEstimate } from '../kernels/ConvolutionInputGenerator/_rtl-estimate.js';
 
 interface Cfg {
   /** Image [H, W], channels, SIMD, kernel [kh, kw], stride, dilation. */
@@ -105,11 +107,17 @@ test(`ConvolutionInputGenerator rtl: bit-exact against execute (FINN's stream or
   console.log(`cycles (simulated / frames x rtl cycles()): ${report.join(' ')}`);
 });
 
-test('ConvolutionInputGenerator rtl: Verilator lint clean (default, depthwise, parallel, 1D), Yosys synth_xilinx', { skip: skipNoVerilator || skipNoYosys }, async () => {
+test('ConvolutionInputGenerator rtl: Verilator lint clean (default, depthwise, parallel, 1D), Yosys synth_xilinx as synthEstimate predicts', { skip: skipNoVerilator || skipNoYosys }, async () => {
   for (const i of [0, 5, 10, 12, 16, 19, 13]) {
-    const w = writeNode(await rtl.generate!(nodeView(attrsOf(CASES[i]!), `ConvolutionInputGenerator_rtl_${i}`), ctx), path.join(repoRoot, 'kernels', 'ConvolutionInputGenerator'));
+    const node = nodeView(attrsOf(CASES[i]!), `ConvolutionInputGenerator_rtl_${i}`);
+    const w = writeNode(await rtl.generate!(node, ctx), path.join(repoRoot, 'kernels', 'ConvolutionInputGenerator'));
     assert.equal(lint(w), '', `case ${i}`);
-    if (i === 10) assert.match(synth(w), /Number of cells/);
+    if (i !== 16) continue;
+    const got = yosysResources(synth(w));
+    const est = synthEstimate(node);
+    assert.equal(est.BRAM_18K, got.BRAM_18K);
+    assert.equal(est.DSP, got.DSP);
+    assert.ok(Math.abs(est.LUT! - got.LUT) <= Math.max(15, 0.15 * got.LUT), `LUT: estimate ${est.LUT}, Yosys ${got.LUT}`);
   }
 });
 
