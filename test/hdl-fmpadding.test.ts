@@ -38,6 +38,10 @@ const CASES: Cfg[] = [
   { img: [3, 5], C: 6, SIMD: 2, pad: [1, 2, 0, 0], dt: 'UINT4' },
   { img: [10, 1], C: 2, SIMD: 1, pad: [0, 0, 5, 0] },
   { img: [4, 4], C: 16, SIMD: 8, pad: [1, 1, 1, 1], dt: 'INT6' },
+  // The three FMPadding nodes of labs/gtsrb_12x12_w2a3_c12x24x36 with its custom folding config.
+  { img: [12, 12], C: 3, SIMD: 3, pad: [1, 1, 1, 1], dt: 'INT8' },
+  { img: [6, 6], C: 12, SIMD: 12, pad: [1, 1, 1, 1], dt: 'UINT3' },
+  { img: [3, 3], C: 24, SIMD: 12, pad: [1, 1, 1, 1], dt: 'UINT3' },
 ];
 
 function randomValue(dt: string, r: (lo: number, hi: number) => number): number {

@@ -44,6 +44,12 @@ const CASES: Cfg[] = [
   { img: [12, 12], C: 3, SIMD: 3, k: [3, 3], ram: 'block', dt: 'UINT8' },
   { img: [4, 4], C: 2, SIMD: 2, k: [4, 4] },
   { img: [5, 4], C: 2, SIMD: 1, k: [5, 1], dw: 1 },
+  // The five SWG nodes of labs/gtsrb_12x12_w2a3_c12x24x36 with its custom folding config.
+  { img: [14, 14], C: 3, SIMD: 3, k: [3, 3], par: 1, dt: 'INT8' },
+  { img: [12, 12], C: 12, SIMD: 12, k: [2, 2], s: [2, 2], dw: 1, dt: 'UINT3' },
+  { img: [8, 8], C: 12, SIMD: 12, k: [3, 3], par: 1, dt: 'UINT3' },
+  { img: [6, 6], C: 24, SIMD: 12, k: [2, 2], s: [2, 2], dw: 1, dt: 'UINT3' },
+  { img: [5, 5], C: 24, SIMD: 24, k: [3, 3], dt: 'UINT3' },
 ];
 
 function attrsOf(c: Cfg) {
