@@ -13,6 +13,7 @@ import { rng, runCase } from './helpers/hdl-kernel.js';
 import { repoRoot } from './helpers/paths.js';
 import { yosysResources } from './helpers/yosys-stat.js';
 import { synthEstimate } from '../kernels/ConvolutionInputGenerator/_rtl-estimate.js';
+import { ramStyle } from '../kernels/ConvolutionInputGenerator/_rtl-gen.js';
 
 interface Cfg {
   /** Image [H, W], channels, SIMD, kernel [kh, kw], stride, dilation. */
@@ -136,4 +137,13 @@ test('ConvolutionInputGenerator rtl: viable wherever it generates, FINN\'s choic
   assert.equal(rtl.isViable!(wideParallel, ctx), false);
   assert.throws(() => rtl.generate!(wideParallel, ctx), /E_HDL_UNSUPPORTED|SIMD=1 < IFMChannels=2/);
   assert.equal(rtl.isViable!(nodeView({ ...attrsOf(CASES[0]!), dynamic_mode: 1 }, 'n'), ctx), false);
+});
+
+test('ConvolutionInputGenerator rtl: ram_style becomes the buffer\'s attribute; ultra only on parts with UltraRAM', () => {
+  assert.equal(ramStyle('distributed', 'xc7z020clg400-1'), '(* ram_style = "distributed" *) ');
+  assert.equal(ramStyle('block', 'xc7z020clg400-1'), '(* ram_style = "block" *) ');
+  assert.equal(ramStyle('auto', 'xczu7ev-ffvc1156-2-e'), '');
+  assert.equal(ramStyle('ultra', 'xc7z020clg400-1'), '');
+  assert.equal(ramStyle('ultra', 'xczu7ev-ffvc1156-2-e'), '(* ram_style = "ultra" *) ');
+  assert.equal(ramStyle('ultra', 'xcu50-fsvh2104-2-e'), '(* ram_style = "ultra" *) ');
 });

@@ -3,7 +3,7 @@
  * the generator's plan, fitted on native Yosys runs (docs/RTL-KERNELS.md lists them; LUT within ~15%).
  *
  * - Buffer (D words of W bits, P read ports): LUTRAM when ram_style is distributed (and, as Yosys decides,
- *   auto/ultra up to 64 words), else BRAM. LUTRAM: RAM32M (2 bits × 3 read ports, 4 LUTs) for D ≤ 32, else
+ *   auto up to 64 words; ultra is auto on 7-series parts), else BRAM. LUTRAM: RAM32M (2 bits × 3 read ports, 4 LUTs) for D ≤ 32, else
  *   RAM64M (1 bit × 3 read ports, 4 LUTs) per 64-word bank; one port alone gets 3 (6) bits of a primitive.
  *   BRAM: per read port ceil(W/w)·ceil(D/16384) BRAM18 with w = 36/18/9/4/2/1 for D ≤ 512/…/16384.
  * - Logic LUTs: 9 + the output buffer (one LUT per output bit) + 0.7·P·(address width) + 2·(counter bits)

@@ -85,9 +85,16 @@ export function swgPlan(a: SwgAttrs): SwgPlan {
   return { width: a.SIMD * datatype(a.inputDataType).bitwidth(), depth, levels, ports, ow: g.ofmW, oh: g.ofmH, deltaX, deltaRow, deltaFrame, span };
 }
 
-/** Verilog attribute for the buffer from ram_style (auto: the tool decides). */
-function ramStyle(style: string): string {
-  return style === 'auto' ? '' : `(* ram_style = "${style}" *) `;
+/** Parts with UltraRAM (Zynq UltraScale+ EG/EV from ZU4, Alveo/Kria, Versal); 7-series parts have none. */
+const URAM_PART = /^xc(zu([4-9]|[1-9]\d)|u\d|k\d|v[cemp])/i;
+
+/**
+ * Verilog attribute for the buffer from ram_style (auto: the tool decides). `ultra` on a part without UltraRAM
+ * (Yosys' 7-series flow finds no mapping for it) leaves the choice to the tool.
+ */
+export function ramStyle(style: string, part: string | undefined): string {
+  if (style === 'auto' || (style === 'ultra' && !URAM_PART.test(part ?? ''))) return '';
+  return `(* ram_style = "${style}" *) `;
 }
 
 /** `w'd<v mod 2^w>`: a constant added with wrap-around (negative steps). */
@@ -121,7 +128,7 @@ export function generateSwg(node: KernelNodeView): GeneratedNode {
 
   let b = inputData(0, WB, 'in_data') + outputData(OWB, 'out_data');
   b += `  localparam integer D = ${D};\n`;
-  b += `  ${ramStyle(a.ram_style)}reg [${WB - 1}:0] buffer [0:D-1];\n`;
+  b += `  ${ramStyle(a.ram_style, node.target?.part)}reg [${WB - 1}:0] buffer [0:D-1];\n`;
   // Writer.
   b += `  reg [${FW - 1}:0] fill; // words written from the window origin on, + ${BIAS}\n`;
   b += `  reg [${AW - 1}:0] wr_addr;\n`;
