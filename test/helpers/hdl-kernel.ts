@@ -1,10 +1,14 @@
 /**
  * Simulates one generated node alone with the project's harness (src/sim, Icarus: hundreds of small builds
  * compile fast) over several stall settings, and compares its output words bit-exactly with the expected ones.
+ * A node may have several input and output streams (FINN's `in<i>_V`, `out_V` or `out<k>_V`): the testbench
+ * throttles every input's TVALID and every output's TREADY with its own seeded random sequence, so the
+ * streams stall independently of each other.
  */
 import path from 'node:path';
 import type { GeneratedNode } from '../../src/index.js';
 import { paddedWidth } from '../../src/hdl/index.js';
+import { datatype } from '../../src/estimate/index.js';
 import { buildSimulation, finnNodeInterface, runSimulation } from '../../src/sim/index.js';
 import { writeNode, type WrittenNode } from './hdl-sim.js';
 import { repoRoot } from './paths.js';
@@ -17,10 +21,16 @@ export interface KernelCase {
   gen: GeneratedNode;
   /** Kernel folder name under kernels/ (library paths are relative to it). */
   kernel: string;
-  inBits: number;
-  outBits: number;
-  inWords: bigint[];
-  expected: bigint[];
+  /** Data bits of the input stream, or of each input stream (TDATA is this padded to a multiple of 8). */
+  inBits: number | readonly number[];
+  /** Data bits of the output stream, or of each output stream. */
+  outBits: number | readonly number[];
+  /** Words of the input stream, or one list per input stream (with `inBits` a list). */
+  inWords: readonly bigint[] | readonly (readonly bigint[])[];
+  /** Expected words of the output stream, or one list per output stream (with `outBits` a list). */
+  expected: readonly bigint[] | readonly (readonly bigint[])[];
+  /** Stall settings (default STALLS). */
+  stalls?: readonly { stall: number; seed: number }[];
 }
 
 export interface CaseResult {
@@ -32,20 +42,35 @@ export interface CaseResult {
 
 let cache: string | undefined;
 
+/** One list per stream: a single stream's words become a list of one. */
+function perStream(multi: boolean, words: KernelCase['inWords']): readonly (readonly bigint[])[] {
+  return multi ? (words as readonly (readonly bigint[])[]) : [words as readonly bigint[]];
+}
+
 export async function runCase(c: KernelCase): Promise<CaseResult> {
   const node = writeNode(c.gen, path.join(repoRoot, 'kernels', c.kernel));
   cache ??= tempDir('bs-hdl-cache-');
-  const dut = finnNodeInterface(node.top, [paddedWidth(c.inBits)], [paddedWidth(c.outBits)]);
+  const inBits = typeof c.inBits === 'number' ? [c.inBits] : c.inBits;
+  const outBits = typeof c.outBits === 'number' ? [c.outBits] : c.outBits;
+  const inWords = perStream(typeof c.inBits !== 'number', c.inWords);
+  const expected = perStream(typeof c.outBits !== 'number', c.expected);
+  if (inWords.length !== inBits.length || expected.length !== outBits.length) {
+    throw new Error(`runCase: ${inBits.length} input / ${outBits.length} output widths but ${inWords.length} / ${expected.length} word lists`);
+  }
+  const dut = finnNodeInterface(node.top, inBits.map(paddedWidth), outBits.map(paddedWidth));
   const build = await buildSimulation({ sources: node.sources, dut }, { simulator: 'icarus', cacheDir: cache });
   const errors: string[] = [];
   let cycles = -1;
-  for (const s of STALLS) {
-    const r = await runSimulation(build, { inputs: [c.inWords], expected: [c.expected.length], stall: s.stall, seed: s.seed, cwd: node.dir, idleTimeout: 10_000 });
+  for (const s of c.stalls ?? STALLS) {
+    const r = await runSimulation(build, { inputs: inWords, expected: expected.map((e) => e.length), stall: s.stall, seed: s.seed, cwd: node.dir, idleTimeout: 10_000 });
     if (s.stall === 0) cycles = r.totalCycles;
-    const words = r.outputs[0]!;
-    const bad = c.expected.findIndex((w, i) => words[i] !== w);
-    if (words.length !== c.expected.length) errors.push(`stall ${s.stall}: ${words.length} words, expected ${c.expected.length}`);
-    else if (bad >= 0) errors.push(`stall ${s.stall}: word ${bad} is ${words[bad]!.toString(16)}, expected ${c.expected[bad]!.toString(16)}`);
+    expected.forEach((want, k) => {
+      const words = r.outputs[k]!;
+      const at = expected.length === 1 ? '' : ` output ${k}`;
+      const bad = want.findIndex((w, i) => words[i] !== w);
+      if (words.length !== want.length) errors.push(`stall ${s.stall}${at}: ${words.length} words, expected ${want.length}`);
+      else if (bad >= 0) errors.push(`stall ${s.stall}${at}: word ${bad} is ${words[bad]!.toString(16)}, expected ${want[bad]!.toString(16)}`);
+    });
   }
   return { node, cycles, errors };
 }
@@ -59,4 +84,14 @@ export function rng(seed: number): (lo: number, hi: number) => number {
     s ^= s << 5; s >>>= 0;
     return lo + (s % (hi - lo + 1));
   };
+}
+
+/**
+ * A random element of the datatype (BIPOLAR as ±1) from a seeded generator, within ±2^23 so that the float32
+ * tensors `execute` reads and writes hold it (and the sum or difference of two) exactly.
+ */
+export function randomValue(dt: string, r: (lo: number, hi: number) => number): number {
+  if (dt === 'BIPOLAR') return r(0, 1) ? 1 : -1;
+  const t = datatype(dt);
+  return r(Math.max(t.min(), -(2 ** 23)), Math.min(t.max(), 2 ** 23));
 }
