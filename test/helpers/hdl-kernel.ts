@@ -10,7 +10,7 @@ import type { GeneratedNode } from '../../src/index.js';
 import { paddedWidth } from '../../src/hdl/index.js';
 import { datatype } from '../../src/estimate/index.js';
 import { buildSimulation, finnNodeInterface, runSimulation } from '../../src/sim/index.js';
-import { writeNode, type WrittenNode } from './hdl-sim.js';
+import { synth, writeNode, type WrittenNode } from './hdl-sim.js';
 import { repoRoot } from './paths.js';
 import { tempDir } from './tmp.js';
 
@@ -94,4 +94,29 @@ export function randomValue(dt: string, r: (lo: number, hi: number) => number): 
   if (dt === 'BIPOLAR') return r(0, 1) ? 1 : -1;
   const t = datatype(dt);
   return r(Math.max(t.min(), -(2 ** 23)), Math.min(t.max(), 2 ** 23));
+}
+
+/** Cells of Yosys `synth_xilinx` in the units of an estimate: LUTs (LUT1–LUT6), BRAM_18K (RAMB36 = 2), URAM, DSP. */
+export function synthCells(node: WrittenNode): { LUT: number; BRAM_18K: number; URAM: number; DSP: number } {
+  const log = synth(node);
+  // The last statistics block is the top module's (with its children flattened by synth_xilinx).
+  const stat = log.slice(log.lastIndexOf('Number of cells'));
+  const count = (re: RegExp) => [...stat.matchAll(/^\s+(\S+)\s+(\d+)\s*$/gm)].filter((m) => re.test(m[1]!)).reduce((s, m) => s + Number(m[2]), 0);
+  return {
+    LUT: count(/^LUT[1-6]$/),
+    BRAM_18K: count(/^RAMB18/) + 2 * count(/^RAMB36/),
+    URAM: count(/^URAM/),
+    DSP: count(/^DSP/),
+  };
+}
+
+/**
+ * Why an estimate does not predict Yosys's cells (undefined: it does): BRAM, URAM and DSP exactly; LUTs within
+ * 15% above 100 LUTs, within 15 LUTs below.
+ */
+export function estimateMisses(est: Record<string, number>, got: ReturnType<typeof synthCells>): string | undefined {
+  for (const k of ['BRAM_18K', 'URAM', 'DSP'] as const) if ((est[k] ?? 0) !== got[k]) return `${k} estimated ${est[k]}, Yosys ${got[k]}`;
+  const lut = est.LUT ?? 0;
+  const ok = got.LUT > 100 ? Math.abs(lut - got.LUT) <= 0.15 * got.LUT : Math.abs(lut - got.LUT) <= 15;
+  return ok ? undefined : `LUT estimated ${lut}, Yosys ${got.LUT}`;
 }
