@@ -8,7 +8,7 @@ import kernel, { addStreamsAttributes } from '../kernels/AddStreams/kernel.js';
 import rtl from '../kernels/AddStreams/rtl.js';
 import { ctx, view } from './kernels/support.js';
 import { lint, skipNoIcarus, skipNoVerilator, skipNoYosys, writeNode } from './helpers/hdl-sim.js';
-import { estimateMisses, randomValue, rng, runCase, synthCells } from './helpers/hdl-kernel.js';
+import { estimateMisses, lopsidedStalls, randomValue, rng, runCase, STALLS, synthCells } from './helpers/hdl-kernel.js';
 import { repoRoot } from './helpers/paths.js';
 
 /** [NumChannels, PE, input types, numInputVectors] */
@@ -35,6 +35,7 @@ test('AddStreams rtl: sums bit-exact against execute under independent random st
       gen: await rtl.generate!(node, ctx), kernel: 'AddStreams',
       inBits: types.map((t) => PE * datatype(t).bitwidth()), outBits: [PE * datatype(odt).bitwidth()],
       inWords: xs.map((x, k) => packStream(x, PE, types[k]!)), expected: [packStream(tensorToNumbers(y!), PE, odt)],
+      stalls: [...STALLS, ...lopsidedStalls(2, 1)],
     });
     assert.deepEqual(res.errors, [], `case ${i}: C ${C} PE ${PE} ${types.join('+')}`);
     // One word per cycle plus the output register and the testbench's first-valid cycle.

@@ -8,7 +8,7 @@ import kernel, { streamingConcatAttributes } from '../kernels/StreamingConcat/ke
 import rtl from '../kernels/StreamingConcat/rtl.js';
 import { ctx, view } from './kernels/support.js';
 import { lint, skipNoIcarus, skipNoVerilator, skipNoYosys, writeNode } from './helpers/hdl-sim.js';
-import { estimateMisses, randomValue, rng, runCase, synthCells } from './helpers/hdl-kernel.js';
+import { estimateMisses, lopsidedStalls, randomValue, rng, runCase, STALLS, synthCells } from './helpers/hdl-kernel.js';
 import { repoRoot } from './helpers/paths.js';
 
 /** [ChannelsPerStream, SIMD, inputDataType, outputDataType or undefined, numInputVectors] */
@@ -35,6 +35,7 @@ test('StreamingConcat rtl: FINN\'s element order, bit-exact against execute unde
       gen: await rtl.generate!(node, ctx), kernel: 'StreamingConcat',
       inBits: cs.map(() => S * datatype(idt).bitwidth()), outBits: [S * datatype(ot).bitwidth()],
       inWords: xs.map((x) => packStream(x, S, idt)), expected: [packStream(tensorToNumbers(y!), S, ot)],
+      stalls: [...STALLS, ...lopsidedStalls(cs.length, 1)],
     });
     assert.deepEqual(res.errors, [], `case ${i}: ${cs.join('+')} SIMD ${S} ${idt}→${ot}`);
     const kc = kernel.cycles!(node, ctx);

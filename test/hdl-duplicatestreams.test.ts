@@ -8,7 +8,7 @@ import kernel, { duplicateStreamsAttributes } from '../kernels/DuplicateStreams/
 import rtl from '../kernels/DuplicateStreams/rtl.js';
 import { ctx, view } from './kernels/support.js';
 import { lint, skipNoIcarus, skipNoVerilator, skipNoYosys, writeNode } from './helpers/hdl-sim.js';
-import { estimateMisses, randomValue, rng, runCase, synthCells, STALLS } from './helpers/hdl-kernel.js';
+import { estimateMisses, lopsidedStalls, randomValue, rng, runCase, synthCells, STALLS } from './helpers/hdl-kernel.js';
 import { repoRoot } from './helpers/paths.js';
 
 /** [NumChannels, PE, NumOutputStreams, inputDataType, numInputVectors] */
@@ -35,8 +35,8 @@ test('DuplicateStreams rtl: every output bit-exact against execute under indepen
       gen: await rtl.generate!(node, ctx), kernel: 'DuplicateStreams',
       inBits: [w], outBits: Array.from({ length: N }, () => w),
       inWords: [packStream(x, PE, dt)], expected: ys.map((y) => packStream(tensorToNumbers(y), PE, dt)),
-      // Heavier stalls too: one output held back for long stretches while the others run.
-      stalls: [...STALLS, { stall: 0.85, seed: 13 }],
+      // Heavier stalls too, and output 0 never stalled while the others stall 90% of the cycles (and the reverse).
+      stalls: [...STALLS, { stall: 0.85, seed: 13 }, ...lopsidedStalls(1, N)],
     });
     assert.deepEqual(res.errors, [], `case ${i}: C ${C} PE ${PE} N ${N} ${dt}`);
     const kc = kernel.cycles!(node, ctx);

@@ -8,7 +8,7 @@ import kernel, { eltwiseOutputType, streamingEltwiseAttributes } from '../kernel
 import rtl from '../kernels/StreamingEltwise/rtl.js';
 import { ctx, view } from './kernels/support.js';
 import { lint, skipNoIcarus, skipNoVerilator, skipNoYosys, writeNode } from './helpers/hdl-sim.js';
-import { estimateMisses, randomValue, rng, runCase, synthCells } from './helpers/hdl-kernel.js';
+import { estimateMisses, lopsidedStalls, randomValue, rng, runCase, STALLS, synthCells } from './helpers/hdl-kernel.js';
 import { repoRoot } from './helpers/paths.js';
 
 type Op = 'Add' | 'Sub' | 'AbsDiff';
@@ -38,6 +38,7 @@ test('StreamingEltwise rtl: Sub, AbsDiff and Add bit-exact against execute under
       gen: await rtl.generate!(node, ctx), kernel: 'StreamingEltwise',
       inBits: types.map((t) => PE * datatype(t).bitwidth()), outBits: [PE * datatype(odt).bitwidth()],
       inWords: xs.map((x, k) => packStream(x, PE, types[k]!)), expected: [packStream(tensorToNumbers(y!), PE, odt)],
+      stalls: [...STALLS, ...lopsidedStalls(2, 1)],
     });
     assert.deepEqual(res.errors, [], `case ${i}: ${op} C ${C} PE ${PE} ${t0} ${t1}`);
     const kc = kernel.cycles!(node, ctx);

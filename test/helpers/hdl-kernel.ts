@@ -15,7 +15,26 @@ import { repoRoot } from './paths.js';
 import { tempDir } from './tmp.js';
 
 /** Stall settings every case runs: none, then input valid and output ready each held low 30% / 60% of cycles. */
-export const STALLS = [{ stall: 0, seed: 1 }, { stall: 0.3, seed: 7 }, { stall: 0.6, seed: 11 }];
+export const STALLS: readonly StallSetting[] = [{ stall: 0, seed: 1 }, { stall: 0.3, seed: 7 }, { stall: 0.6, seed: 11 }];
+
+export interface StallSetting {
+  stall: number;
+  seed: number;
+  inputs?: readonly (number | undefined)[];
+  outputs?: readonly (number | undefined)[];
+}
+
+/**
+ * Lopsided stalls for several-stream kernels: stream 0 (input and output) never stalls while the others stall
+ * 90% of the cycles, then the reverse.
+ */
+export function lopsidedStalls(inputs: number, outputs: number): StallSetting[] {
+  const first = (n: number, p0: number, rest: number) => Array.from({ length: n }, (_, i) => (i === 0 ? p0 : rest));
+  return [
+    { stall: 0, seed: 17, inputs: first(inputs, 0, 0.9), outputs: first(outputs, 0, 0.9) },
+    { stall: 0, seed: 19, inputs: first(inputs, 0.9, 0), outputs: first(outputs, 0.9, 0) },
+  ];
+}
 
 export interface KernelCase {
   gen: GeneratedNode;
@@ -29,8 +48,8 @@ export interface KernelCase {
   inWords: readonly bigint[] | readonly (readonly bigint[])[];
   /** Expected words of the output stream, or one list per output stream (with `outBits` a list). */
   expected: readonly bigint[] | readonly (readonly bigint[])[];
-  /** Stall settings (default STALLS). */
-  stalls?: readonly { stall: number; seed: number }[];
+  /** Stall settings (default STALLS); `inputs`/`outputs` give single streams their own stall probability. */
+  stalls?: readonly StallSetting[];
 }
 
 export interface CaseResult {
@@ -62,14 +81,16 @@ export async function runCase(c: KernelCase): Promise<CaseResult> {
   const errors: string[] = [];
   let cycles = -1;
   for (const s of c.stalls ?? STALLS) {
-    const r = await runSimulation(build, { inputs: inWords, expected: expected.map((e) => e.length), stall: s.stall, seed: s.seed, cwd: node.dir, idleTimeout: 10_000 });
-    if (s.stall === 0) cycles = r.totalCycles;
+    const streamStalls = s.inputs || s.outputs ? { inputs: s.inputs, outputs: s.outputs } : undefined;
+    const r = await runSimulation(build, { inputs: inWords, expected: expected.map((e) => e.length), stall: s.stall, ...(streamStalls ? { streamStalls } : {}), seed: s.seed, cwd: node.dir, idleTimeout: 10_000 });
+    if (s.stall === 0 && !streamStalls) cycles = r.totalCycles;
     expected.forEach((want, k) => {
       const words = r.outputs[k]!;
       const at = expected.length === 1 ? '' : ` output ${k}`;
+      const what = streamStalls ? `stalls in ${JSON.stringify(s.inputs ?? [])} out ${JSON.stringify(s.outputs ?? [])}` : `stall ${s.stall}`;
       const bad = want.findIndex((w, i) => words[i] !== w);
-      if (words.length !== want.length) errors.push(`stall ${s.stall}${at}: ${words.length} words, expected ${want.length}`);
-      else if (bad >= 0) errors.push(`stall ${s.stall}${at}: word ${bad} is ${words[bad]!.toString(16)}, expected ${want[bad]!.toString(16)}`);
+      if (words.length !== want.length) errors.push(`${what}${at}: ${words.length} words, expected ${want.length}`);
+      else if (bad >= 0) errors.push(`${what}${at}: word ${bad} is ${words[bad]!.toString(16)}, expected ${want[bad]!.toString(16)}`);
     });
   }
   return { node, cycles, errors };
