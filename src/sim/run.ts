@@ -18,6 +18,8 @@ export interface SimStimulus {
   expected: readonly number[];
   /** Probability (0 ≤ P < 1) that an input's TVALID or an output's TREADY is held low in a cycle. */
   stall?: number;
+  /** Per-stream stall probabilities that replace `stall` for that stream (several-stream designs). */
+  streamStalls?: { inputs?: readonly (number | undefined)[]; outputs?: readonly (number | undefined)[] };
   seed?: number;
   /** Cycles without any handshake after which the run is a deadlock (default 1,000,000). */
   idleTimeout?: number;
@@ -96,6 +98,13 @@ export async function runSimulation(build: SimBuild, stim: SimStimulus): Promise
       return f;
     });
     args.push(`+stall=${Math.round(stall * 65536)}`, `+seed=${stim.seed ?? 1}`, `+timeout=${stim.idleTimeout ?? 1_000_000}`);
+    const streamStall = (kind: 'in' | 'out', list: readonly (number | undefined)[] | undefined) => list?.forEach((p, i) => {
+      if (p === undefined) return;
+      if (!(p >= 0 && p < 1)) throw new BrainsmithError('E_USAGE', `the stall probability of ${kind}${i} must be in [0, 1), got ${p}`, { kind: 'usage' });
+      args.push(`+stall_${kind}${i}=${Math.round(p * 65536)}`);
+    });
+    streamStall('in', stim.streamStalls?.inputs);
+    streamStall('out', stim.streamStalls?.outputs);
     const r = await runTool(build.command, args, { cwd: stim.cwd ?? work });
     const out = `${r.stdout}\n${r.stderr}`;
     const status = out.split('\n').find((l) => l.startsWith('BSIM '));

@@ -6,7 +6,8 @@
  * probability +stall/65536 per cycle, and TVALID is never dropped before its handshake, as AXI-Stream
  * requires), writes every output word with the cycle of its
  * handshake, and stops once every output has delivered its expected word count, or when no stream has moved
- * for +timeout cycles (a deadlock). Files, counts, stall and seed are plusargs: one build serves every run.
+ * for +timeout cycles (a deadlock). Files, counts, stall and seed are plusargs: one build serves every run;
+ * `+stall_in<i>` / `+stall_out<k>` set one stream's stall apart from the others (default +stall).
  */
 import { BrainsmithError } from '../errors.js';
 
@@ -114,6 +115,7 @@ export function axisTestbench(dut: DutInterface): string {
     L.push(`  reg ${s.v}_valid = 1'b0;`);
     L.push(`  wire ${s.v}_ready;`);
     L.push(`  reg [31:0] ${s.v}_rnd;`);
+    L.push(`  integer ${s.v}_stall;`);
     L.push(`  integer ${s.v}_fd = 0, ${s.v}_count = 0, ${s.v}_read = 0, ${s.v}_sent = 0;`);
   }
   for (const s of outs) {
@@ -121,6 +123,7 @@ export function axisTestbench(dut: DutInterface): string {
     L.push(`  wire ${s.v}_valid;`);
     L.push(`  reg ${s.v}_ready = 1'b0;`);
     L.push(`  reg [31:0] ${s.v}_rnd;`);
+    L.push(`  integer ${s.v}_stall;`);
     L.push(`  integer ${s.v}_fd = 0, ${s.v}_count = 0, ${s.v}_got = 0;`);
   }
   const conns = [`.${dut.clock}(clk)`, `.${dut.resetN}(rst_n)`];
@@ -145,11 +148,13 @@ export function axisTestbench(dut: DutInterface): string {
     open(s.v, `in${i}`, 'rb', `nin${i}`);
     L.push(`    ${s.v}_rnd = seed * 32'd2654435761 + 32'd${1 + 2 * i};`);
     L.push(`    if (${s.v}_rnd == 0) ${s.v}_rnd = 32'd1;`);
+    L.push(`    if (!$value$plusargs("stall_in${i}=%d", ${s.v}_stall)) ${s.v}_stall = stall;`);
   });
   outs.forEach((s, k) => {
     open(s.v, `out${k}`, 'w', `nout${k}`);
     L.push(`    ${s.v}_rnd = seed * 32'd2246822519 + 32'd${2 + 2 * k};`);
     L.push(`    if (${s.v}_rnd == 0) ${s.v}_rnd = 32'd1;`);
+    L.push(`    if (!$value$plusargs("stall_out${k}=%d", ${s.v}_stall)) ${s.v}_stall = stall;`);
   });
   L.push('  end');
 
@@ -164,7 +169,7 @@ export function axisTestbench(dut: DutInterface): string {
     L.push(`      if (${s.v}_valid && ${s.v}_ready) begin ${s.v}_sent = ${s.v}_sent + 1; active = 1; end`);
     L.push(`      if (!${s.v}_valid || ${s.v}_ready) begin`);
     L.push(`        ${s.v}_rnd = xs32(${s.v}_rnd);`);
-    L.push(`        if (${s.v}_read < ${s.v}_count && ${s.v}_rnd[31:16] >= stall) begin`);
+    L.push(`        if (${s.v}_read < ${s.v}_count && ${s.v}_rnd[31:16] >= ${s.v}_stall) begin`);
     L.push(`          r = $fread(${s.v}_next, ${s.v}_fd);`);
     L.push(`          if (r != ${bytesOf(s.width)}) begin $display("BSIM ERROR input file ${s.v} ended after %0d words", ${s.v}_read); $finish; end`);
     L.push(`          ${s.v}_read = ${s.v}_read + 1;`);
@@ -180,7 +185,7 @@ export function axisTestbench(dut: DutInterface): string {
     L.push('        active = 1;');
     L.push('      end');
     L.push(`      ${s.v}_rnd = xs32(${s.v}_rnd);`);
-    L.push(`      ${s.v}_ready <= (${s.v}_rnd[31:16] >= stall);`);
+    L.push(`      ${s.v}_ready <= (${s.v}_rnd[31:16] >= ${s.v}_stall);`);
   }
   L.push('      done = 1;');
   for (const s of outs) L.push(`      if (${s.v}_got < ${s.v}_count) done = 0;`);
