@@ -142,6 +142,18 @@ export async function applyItem(reg: Registry, item: PlanItem, model: Model, sta
   return { model, changed, runs, ms: performance.now() - t0 };
 }
 
+let lastYield = 0;
+/**
+ * Lets the event loop turn between transforms now and then (every 50 ms): a command running in the main
+ * thread (the CLI without plugins from outside) handles Ctrl-C there, removing the partial build folder.
+ */
+async function yieldNowAndThen(): Promise<void> {
+  const now = performance.now();
+  if (now - lastYield < 50) return;
+  lastYield = now;
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Resolves --start-from (a stage) to the first stage index to run. */
 function startIndex(startFrom: string | undefined): number {
   if (!startFrom) return 0;
@@ -203,6 +215,7 @@ export async function runPlan(reg: Registry, plan: Plan, model: Model, opts: Run
         const version = model.graph.version;
         const r = await applyItem(reg, item, model, sp.stage);
         model = r.model;
+        await yieldNowAndThen();
         let diff: string[] = [];
         if (r.changed || model.graph.version !== version) {
           const after = opTypeHistogram(model);
