@@ -29,6 +29,14 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
       const { main } = await import(mainUrl.href);
       process.exitCode = await main(args);
     }
+  } else if (bundled && !(await import(new URL('../dist/src/cli/plugin-sources.js', import.meta.url).href)).mayRunPluginCode(args)) {
+    // Only built-in components can run (no plugin source exists: src/cli/plugin-sources.ts): no worker
+    // thread to start and end. The process guards are installed all the same, and Ctrl-C removes the
+    // partial build folder (the pipeline lets the event loop turn between transforms).
+    const { loadBundledHost, saveCodeCache } = await import(mainUrl.href);
+    const { runInWorker } = await loadBundledHost(args[0]).worker();
+    process.exitCode = await runInWorker(args);
+    saveCodeCache();
   } else {
     // The command runs in a worker thread; this thread stays free to stop it (Ctrl-C, hung plugins).
     const { supervise } = await import(new URL('../dist/src/cli/supervisor.js', import.meta.url).href);

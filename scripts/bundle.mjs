@@ -23,6 +23,16 @@ const EXTERNAL = ['onnxruntime-node', 'tsx', 'tsx/*', 'esbuild', 'typescript', '
 // Packages whose module body is slow (ICU segmenters, huge Unicode regexes) and only used to print help:
 // their body runs on first call instead of at start.
 const LAZY = /[\\/]node_modules[\\/](?:.*[\\/])?string-width[\\/]index\.js$/;
+// Node modules that are not loaded yet when a command starts and cost a few ms each to load (crypto alone
+// loads a dozen internal modules): the bundle's named imports of them load them on first use.
+const LAZY_BUILTINS = ['crypto', 'child_process', 'fs/promises', 'os', 'stream', 'assert', 'readline', 'net', 'http', 'https', 'zlib', 'perf_hooks', 'inspector'];
+const LAZY_REQUIRE = new RegExp(`\\b(import_[\\w$]+)=require\\("((?:node:)?(?:${LAZY_BUILTINS.join('|')}))"\\)`, 'g');
+/**
+ * A module object whose module loads on first access. Only named imports use it (esbuild reads them as
+ * `import_x.name` at each use); default and namespace imports go through __toESM, which copies the module's
+ * properties at once, so they are left alone (the pattern above does not match them).
+ */
+const LAZY_BANNER = 'var __bs_lazy=(id)=>{let m;const l=()=>m??=require(id);return new Proxy({},{get:(_,k)=>l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);if(d)d.configurable=true;return d}})};';
 // bundle-loader.ts runs the bundle as a function of these (CommonJS has no import.meta).
 const BASE = '__bs_bundle_url';
 const RESOLVE = '__bs_resolve(';
@@ -137,6 +147,10 @@ try {
     logLevel: 'error',
     plugins: [lazyModules, moduleUrls],
   });
+  const code = readFileSync(outfile, 'utf8');
+  const strict = '"use strict";';
+  const body = code.startsWith(strict) ? code.slice(strict.length) : code;
+  writeFileSync(outfile, `${code.startsWith(strict) ? strict : ''}${LAZY_BANNER}\n${body.replace(LAZY_REQUIRE, '$1=__bs_lazy("$2")')}`);
   writeFileSync(path.join(outDir, 'api.mjs'), apiShim);
   for (const s of SUBPATHS) writeFileSync(path.join(outDir, `${s}.mjs`), await shimOf(s, s, `'brainsmith/${s}'`));
 } finally {

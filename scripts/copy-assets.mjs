@@ -21,14 +21,12 @@ for (const r of ROOTS) walk(r);
 
 // Built-in blueprints, parsed now so that a compile need not parse YAML (src/pipeline/blueprint-precompiled.ts).
 {
-  const { createHash } = await import('node:crypto');
   const { readFileSync, writeFileSync } = await import('node:fs');
   const { parse } = await import('yaml');
   mkdirSync(join('dist', 'blueprints'), { recursive: true });
   for (const name of readdirSync('blueprints')) {
     if (!/\.(ya?ml|json)$/i.test(name)) continue;
     const text = readFileSync(join('blueprints', name), 'utf8');
-    const sha1 = createHash('sha1').update(text).digest('hex');
-    writeFileSync(join('dist', 'blueprints', name.replace(/\.(ya?ml|json)$/i, '.json')), JSON.stringify({ sha1, value: parse(text) }));
+    writeFileSync(join('dist', 'blueprints', name.replace(/\.(ya?ml|json)$/i, '.json')), JSON.stringify({ text, value: parse(text) }));
   }
 }

@@ -6,10 +6,8 @@
  * metadata cache, keyed by the bundle's size and mtime, node's version and the command; a stale or
  * foreign file is just rejected by V8 and rewritten.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
@@ -40,15 +38,25 @@ const KEY = Symbol.for('brainsmith.bundledHost');
 function cacheFileFor(command: string): string | undefined {
   try {
     const st = statSync(BUNDLE_FILE);
-    const home = process.env.HOME ?? os.homedir();
-    const id = createHash('sha1')
-      .update(`${BUNDLE_FILE}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}\0${command}`)
-      .digest('hex')
-      .slice(0, 16);
+    // HOME as the plugin metadata cache finds it (discovery.ts userHome); node:os only when unset.
+    const home = process.env.HOME ?? createRequire(import.meta.url)('node:os').homedir();
+    const id = hash(`${BUNDLE_FILE}\0${st.size}\0${st.mtimeMs}\0${process.version}\0${process.arch}\0${command}`);
     return path.join(home, '.brainsmith', 'cache', 'v8', `${id}.bin`);
   } catch {
     return undefined;
   }
+}
+
+/** A file name for a key: two 32-bit FNV-1a hashes (node:crypto costs a fast start more than it saves). */
+function hash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
 }
 
 function readQuietly(file: string | undefined): Buffer | undefined {

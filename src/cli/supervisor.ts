@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { escapeControl } from '../util/escape.js';
-import { importTimeLimitMs, seconds, type SupervisedData, type SupervisorMessage } from '../plugins/isolation.js';
+import { createActivityLabel, importTimeLimitMs, readActivityLabel, seconds, type SupervisedData, type SupervisorMessage } from '../plugins/supervision.js';
 
 /** How long a stop may wait for the worker to end before the process leaves anyway. */
 const STOP_GRACE_MS = 1000;
@@ -45,7 +45,8 @@ function runOnce(argv: string[], data: SupervisedData, bundled: boolean): Promis
       stdout: { isTTY: Boolean(process.stdout.isTTY), columns: process.stdout.columns },
       stderr: { isTTY: Boolean(process.stderr.isTTY), columns: process.stderr.columns },
     };
-    const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { argv, workerData: { ...data, tty, bundled } satisfies WorkerData });
+    const activity = createActivityLabel();
+    const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { argv, workerData: { ...data, activity, tty, bundled } satisfies WorkerData });
     const running = new Map<number, Running>();
     const partials = new Set<string>();
     let doneCode: number | undefined;
@@ -81,9 +82,11 @@ function runOnce(argv: string[], data: SupervisedData, bundled: boolean): Promis
       });
     };
     const innermost = (): Running | undefined => [...running.values()].pop();
+    /** What plugin call runs innermost: the worker's shared label, else the last announced call. */
+    const runningLabel = (): string | undefined => readActivityLabel(activity) || innermost()?.label;
     const during = (): string => {
-      const r = innermost();
-      return r ? ` while ${r.label} was running` : '';
+      const label = runningLabel();
+      return label ? ` while ${label} was running` : '';
     };
     const onSignal = (sig: 'SIGINT' | 'SIGTERM', code: number): void => {
       stop(`interrupted by ${sig}${during()}; partial output removed`, { kind: 'code', code });
@@ -132,13 +135,14 @@ function runOnce(argv: string[], data: SupervisedData, bundled: boolean): Promis
       }
     });
     worker.on('error', (e) => {
-      fatal ??= `${innermost() ? `${innermost()!.label}: ` : 'internal error: '}${e instanceof Error ? e.message : String(e)}`;
+      const label = runningLabel();
+      fatal ??= `${label ? `${label}: ` : 'internal error: '}${e instanceof Error ? e.message : String(e)}`;
     });
     worker.on('exit', (exitCode) => {
       if (settled || stopping) return;
       if (doneCode !== undefined) return finish({ kind: 'code', code: doneCode });
-      const r = innermost();
-      say(fatal ?? (r ? `${r.label} ended the process (exit code ${exitCode}); plugins must throw an error instead` : `the command ended unexpectedly (exit code ${exitCode})`));
+      const label = runningLabel();
+      say(fatal ?? (label ? `${label} ended the process (exit code ${exitCode}); plugins must throw an error instead` : `the command ended unexpectedly (exit code ${exitCode})`));
       finish({ kind: 'code', code: 1 });
     });
   });

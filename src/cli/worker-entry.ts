@@ -1,10 +1,11 @@
 /**
  * The worker side of supervisor.ts: runs one CLI command with the plugin guards installed and reports
  * its exit code. The terminal facts the logger and progress line need are copied from the main thread,
- * since a worker's stdout/stderr are pipes to it.
+ * since a worker's stdout/stderr are pipes to it. Bundled, this module imports only the bundle loader:
+ * the guards and everything else come from the bundle.
  */
-import { workerData } from 'node:worker_threads';
-import { notifySupervisor } from '../plugins/isolation.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SupervisorMessage } from '../plugins/supervision.js';
 import type { WorkerData } from './supervisor.js';
 
 const data = workerData as WorkerData;
@@ -25,5 +26,4 @@ if (data.bundled) {
   const { runInWorker } = await import('./worker-run.js');
   code = await runInWorker(argv);
 }
-notifySupervisor({ t: 'done', code });
-
+parentPort!.postMessage({ t: 'done', code } satisfies SupervisorMessage);

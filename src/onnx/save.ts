@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { BrainsmithError } from '../errors.js';
 import { assertReplaceableFile, realWithin } from '../util/safe-write.js';
 import type { Model } from '../ir/model.js';
@@ -128,7 +127,7 @@ function saveError(file: string, e: unknown): BrainsmithError {
 }
 
 function tempNameFor(finalPath: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}.${process.pid}.${Math.random().toString(16).slice(2, 10)}.tmp`);
 }
 
 /**

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage, isBrainsmithError } from '../errors.js';
 import { configuredPluginDirs, PROJECT_PLUGIN_DIR, type ProjectConfig } from './config.js';
 import { diag, type Diagnostic } from './diagnostics.js';
+import { bundledBuiltinFiles } from './host-entry.js';
 import { MANIFEST_FILE, readManifestFile, readPackagePlugin } from './manifest.js';
 import { RESERVED_IDS, type PluginManifest } from './schemas.js';
 
@@ -304,15 +305,19 @@ export function discover(opts: DiscoveryOptions): Discovery {
     files: [],
     problems: [],
   };
+  // The bundled CLI carries its built-ins: their list comes with it (no walk of dist/, no stat per file).
+  const carried = opts.builtinDirs ? undefined : bundledBuiltinFiles();
   for (const dir of opts.builtinDirs ?? defaultBuiltinDirs()) {
     const exists = existsSync(dir);
     sources.push({ kind: 'builtin', path: dir, exists });
     if (!exists) continue;
     builtin.root ||= dir;
+    if (carried) continue;
     const files: string[] = [];
     walk(dir, files, []);
     for (const f of files) builtin.files.push(statFile(f));
   }
+  if (carried) builtin.files.push(...carried);
   units.push(builtin);
   return { sources, units, problems };
 }

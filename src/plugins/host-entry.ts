@@ -5,6 +5,7 @@
  * registers itself here, so that plugins importing 'brainsmith' get the very module instance that runs, and
  * built-ins come out of the bundle instead of being imported file by file.
  */
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,4 +51,22 @@ export function useBundledHost(bundle: string, api: string, modules: Record<stri
 export function bundledBuiltin(file: string): ModuleLoader | undefined {
   if (!builtins) return undefined;
   return builtins.get(path.relative(distRoot, file).split(path.sep).join('/'));
+}
+
+/**
+ * The built-in plugin files this bundled host carries (their dist/ paths, in discovery order), each stamped
+ * with the bundle's own size and mtime: the code that runs is the bundle's, so a rebuilt bundle is what makes
+ * their cached metadata stale. Discovery then needs no walk of dist/ and no stat per file. Undefined when the
+ * host is not the bundle.
+ */
+export function bundledBuiltinFiles(): { path: string; size: number; mtimeMs: number }[] | undefined {
+  if (!builtins || !bundleFile) return undefined;
+  let st;
+  try {
+    st = statSync(bundleFile);
+  } catch {
+    return undefined;
+  }
+  const { size, mtimeMs } = st;
+  return [...builtins.keys()].map((k) => ({ path: path.join(distRoot, ...k.split('/')), size, mtimeMs }));
 }

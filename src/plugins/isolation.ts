@@ -15,6 +15,9 @@ import { rmSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { BrainsmithError, errorMessage } from '../errors.js';
 import { escapeControl } from '../util/escape.js';
+import { importTimeLimitMs, seconds, writeActivityLabel, type SupervisedData, type SupervisorMessage } from './supervision.js';
+
+export { importTimeLimitMs, seconds, type SupervisedData, type SupervisorMessage };
 
 export interface Activity {
   /** Plugin id, or the plugin file for imports. */
@@ -33,23 +36,6 @@ export function describeActivity(a: Activity): string {
   return `plugin ${a.plugin}, ${a.hook}() of ${a.component ?? 'a component'}`;
 }
 
-/** Messages to the supervisor (src/cli/supervisor.ts). */
-export type SupervisorMessage =
-  | { t: 'start'; id: number; label: string; hook: string; file?: string; files?: string[]; limitMs?: number }
-  | { t: 'end'; id: number }
-  | { t: 'partial'; dir: string }
-  | { t: 'partial-gone'; dir: string }
-  | { t: 'fatal'; message: string }
-  | { t: 'done'; code: number };
-
-export interface SupervisedData {
-  brainsmithSupervised: true;
-  /** Plugin files whose import did not finish in time in an earlier attempt of this command. */
-  hungImports?: string[];
-  /** A bundle import hung: import files one by one. */
-  noBundles?: boolean;
-}
-
 const supervised: SupervisedData | undefined =
   !isMainThread && (workerData as SupervisedData | undefined)?.brainsmithSupervised ? (workerData as SupervisedData) : undefined;
 
@@ -58,18 +44,19 @@ export function notifySupervisor(m: SupervisorMessage): void {
   if (supervised && parentPort) parentPort.postMessage(m);
 }
 
+/** Keeps the supervisor's view of the innermost plugin call current (see supervision.ts). */
+function publishInnermost(): void {
+  if (!supervised?.activity) return;
+  const top = frames[frames.length - 1];
+  writeActivityLabel(supervised.activity, top ? describeActivity(top.activity) : '');
+}
+
 export function hungImport(file: string): boolean {
   return Boolean(supervised?.hungImports?.includes(file));
 }
 
 export function bundlesDisabled(): boolean {
   return Boolean(supervised?.noBundles);
-}
-
-/** Default time for one plugin file's import before it counts as hung (seconds, BRAINSMITH_IMPORT_TIME_LIMIT; default 10). */
-export function importTimeLimitMs(): number {
-  const s = Number(process.env.BRAINSMITH_IMPORT_TIME_LIMIT);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : 10_000;
 }
 
 interface Frame {
@@ -114,7 +101,11 @@ export async function guardPluginCall<T>(activity: Activity, fn: () => T | Promi
   frames.push(frame);
   if (activity.file) filesSeen.set(activity.file, activity);
   const limitMs = opts.limitMs;
-  notifySupervisor({ t: 'start', id, label: describeActivity(activity), hook: activity.hook, file: activity.file, files: opts.files, limitMs });
+  // Imports and limited calls are timed by the supervisor: it must hear of them. The others only need to be
+  // named if the worker is stopped while they run, which the shared label does.
+  const announce = activity.hook === 'import' || limitMs !== undefined || !supervised?.activity;
+  if (announce) notifySupervisor({ t: 'start', id, label: describeActivity(activity), hook: activity.hook, file: activity.file, files: opts.files, limitMs });
+  publishInnermost();
   let timer: NodeJS.Timeout | undefined;
   if (limitMs) {
     timer = setTimeout(() => reject(new BrainsmithError('E_PLUGIN_TIME_LIMIT', `${describeActivity(activity)} did not finish within ${seconds(limitMs)}`, { kind: 'work', file: activity.file })), limitMs);
@@ -127,12 +118,9 @@ export async function guardPluginCall<T>(activity: Activity, fn: () => T | Promi
     const i = frames.indexOf(frame);
     if (i >= 0) frames.splice(i, 1);
     last = activity;
-    notifySupervisor({ t: 'end', id });
+    if (announce) notifySupervisor({ t: 'end', id });
+    publishInnermost();
   }
-}
-
-export function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** The plugin whose code a stack trace runs through (files of plugins seen so far). */
