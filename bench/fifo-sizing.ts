@@ -5,7 +5,7 @@
  * Needs ../shared (and Verilator for the sim row); rows say why when they are missing.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,7 @@ export async function run(report: Report): Promise<void> {
     const opts = { target, clockNs: 10, prefer: 'rtl' as const, cacheDir };
     const r = await sizeFifosBySim(model, reg, opts);
     const out = path.join(dir, 'tfc-sized');
+    mkdirSync(out, { recursive: true });
     await saveModel(model, path.join(out, 'model.onnx'));
     await generateHardware(model, reg, path.join(out, 'hw'), { target, clockNs: 10, prefer: 'rtl' });
     await confirmSizing(r, out, reg, opts);

@@ -141,3 +141,13 @@ test('the default behaviour (no hook): a whole frame in, then the frame out, one
   assert.deepEqual(r.frameEnds, [8, 18, 28]);
   assert.equal(r.interval, 10);
 });
+
+test('the testbench records max(count + write) of each occupancy probe and rejects a probe that is no path', async () => {
+  const { axisTestbench, topInterface } = await import('../src/sim/testbench.js');
+  const dut = { ...topInterface('top', [8], [8]), probes: [{ count: 'StreamingFIFO_0.fifo.count', push: 'StreamingFIFO_0.fifo.push' }] };
+  const tb = axisTestbench(dut);
+  assert.match(tb, /pv = dut\.StreamingFIFO_0\.fifo\.count;\n\s+pv = pv \+ dut\.StreamingFIFO_0\.fifo\.push;\n\s+if \(pv > p0_max\) p0_max = pv;/);
+  assert.match(tb, /\$display\("BSIM PROBE 0 %0d", p0_max\); \$display\("BSIM DONE/);
+  assert.doesNotMatch(axisTestbench(topInterface('top', [8], [8])), /PROBE/);
+  assert.throws(() => axisTestbench({ ...dut, probes: [{ count: 'x); $finish; //', push: 'a.b' }] }), /is not a hierarchical Verilog path/);
+});

@@ -266,6 +266,8 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
         const method = await resolveFifoSizing(fifoChoice, Boolean(opts.generate), log);
         fifoStep = { method, target: hw.target, clockNs: hw.clockNs, prefer: hw.prefer, topName: opts.topName, log, note: (t) => opts.progress?.note(t) };
         fifoReport = await sizeFifos(run.model, reg, fifoStep);
+      } else if (fifoChoice) {
+        log.warn(`--fifo-sizing has no effect: the compile stopped after ${run.stoppedAfter}, before the FIFOs are final`);
       }
       await saveModel(run.model, folder.path('model.onnx'));
       writeFileSync(folder.path('report', 'time_per_step.json'), `${JSON.stringify(timeReport(run), null, 2)}\n`);
