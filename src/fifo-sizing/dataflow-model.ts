@@ -57,6 +57,8 @@ export interface DataflowResult {
   fifos: FifoOccupancy[];
   /** Last output cycle of each frame on the first output. */
   frameEnds: number[];
+  /** Cycle of every word on each graph output (a stream no node consumes), in node order. */
+  outputs: number[][];
   deadlock?: { message: string; fullFifos: string[]; stuck: string[] };
   events: number;
 }
@@ -244,6 +246,7 @@ export function runDataflow(nodes: readonly DataflowNode[], opts: DataflowOption
     interval: frameEnds.length > 1 ? (frameEnds.at(-1)! - frameEnds[0]!) / (frameEnds.length - 1) : frameEnds[0] ?? 0,
     fifos,
     frameEnds,
+    outputs: sinks.map((o) => Array.from(seqs[o.s]!.times.subarray(0, seqs[o.s]!.cursor))),
     events,
   };
   if (stuck.length) {
