@@ -65,6 +65,7 @@ export async function finishFifoSizing(report: FifoSizingReport, dir: string, re
     const ok = await confirmSizing(report, dir, reg, { target: s.target, clockNs: s.clockNs, prefer: s.prefer, topName: s.topName, progress: s.note });
     if (!ok) s.log.warn(`fifo sizing: the sized design reaches ${(report.ratio! * 100).toFixed(1)}% of the deep-FIFO throughput (below 99%)`);
   }
+  if (report.deadlock_before) s.log.warn(`fifo sizing: with the FIFOs as InsertFIFO left them the design deadlocks (${report.deadlock_before}); the sized depths do not`);
   writeFileSync(reportFile, `${JSON.stringify(report, null, 2)}\n`);
   const fps = (p?: { 'throughput[images/s]': number }) => (p ? `${Math.round(p['throughput[images/s]']).toLocaleString('en-US')} fps` : 'deadlock');
   s.log.info({ fifoSizing: { method: report.method, bits: report.total_fifo_bits, ratio: report.ratio } }, `fifo sizing (${report.method}): ${report.fifos.length} FIFOs, ${report.total_fifo_bits.before} -> ${report.total_fifo_bits.after} bits; throughput before ${fps(report.throughput.before)}, deep ${fps(report.throughput.deep)}, after ${fps(report.throughput.after)} in ${Math.round(report.ms)} ms`);
