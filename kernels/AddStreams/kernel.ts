@@ -1,5 +1,6 @@
 import { defineKernel, z, BrainsmithError, smallestDataType } from '../../src/index.js';
 import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, twoStreams, positiveInt, requireDivides, type KernelNodeView } from '../../src/kernel.js';
+import { addStreamsBehaviour } from './_stream-model.js';
 
 export const addStreamsAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -33,6 +34,10 @@ export default defineKernel({
   attributeSchema: addStreamsAttributes,
   // PE folds NumChannels; cycles = prod(numInputVectors)·C/PE; output shape = input shape.
   ...channelStreamHooks(attrs),
+  /** Both inputs move together (reference §2.11): _stream-model.ts. */
+  streamBehaviour(node) {
+    return addStreamsBehaviour(node);
+  },
   /** in = PE·bits of each input, out = PE·bits of the sum type. */
   streamWidths(node) {
     const a = attrs(node);

@@ -1,6 +1,7 @@
 import { defineKernel, BrainsmithError } from '../../src/index.js';
 import { datatype, floatTensor, numbers } from '../../src/kernel.js';
 import { convOut, hlsCycles, swg, swgAttributes } from './_model.js';
+import { swgStreamBehaviour } from './_stream-model.js';
 
 export default defineKernel({
   name: 'ConvolutionInputGenerator',
@@ -16,6 +17,10 @@ export default defineKernel({
     const a = swg(node);
     const simd = { dimension: 'IFMChannels', size: a.IFMChannels };
     return a.depthwise === 1 ? { SIMD: { ...simd, fold: 'follow' as const } } : { SIMD: simd };
+  },
+  /** Windows out of a cyclic buffer (FINN's RTL, reference §2.4): _stream-model.ts. */
+  streamBehaviour(node) {
+    return swgStreamBehaviour(node);
   },
   /** in = SIMD·A; out = the same, or a whole window (SIMD·kh·kw elements) per cycle with parallel_window. */
   streamWidths(node) {

@@ -1,5 +1,6 @@
 import { defineKernel, z } from '../../src/index.js';
 import { channelStreamHooks, channelStreamShape, datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/kernel.js';
+import { duplicateStreamsBehaviour } from './_stream-model.js';
 
 export const duplicateStreamsAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -24,6 +25,10 @@ export default defineKernel({
   attributeSchema: duplicateStreamsAttributes,
   // PE folds NumChannels; cycles = prod(numInputVectors)·C/PE.
   ...channelStreamHooks(attrs),
+  /** All outputs move together (reference §2.12): _stream-model.ts. */
+  streamBehaviour(node) {
+    return duplicateStreamsBehaviour(node);
+  },
   /** PE·bits in, and the same on every output. */
   streamWidths(node) {
     const a = attrs(node);

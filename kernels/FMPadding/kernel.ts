@@ -1,6 +1,7 @@
 import { defineKernel, BrainsmithError } from '../../src/index.js';
 import { datatype, floatTensor, numbers } from '../../src/kernel.js';
 import { batchOf, fmpadding, fmpaddingAttributes, outDims } from './_model.js';
+import { fmpaddingStreamBehaviour } from './_stream-model.js';
 
 export default defineKernel({
   name: 'FMPadding',
@@ -9,6 +10,10 @@ export default defineKernel({
   attributeSchema: fmpaddingAttributes,
   parallelism(node) {
     return { SIMD: { dimension: 'NumChannels', size: fmpadding(node).NumChannels } };
+  },
+  /** One output word per cycle, image words forwarded (reference §2.8): _stream-model.ts. */
+  streamBehaviour(node) {
+    return fmpaddingStreamBehaviour(node);
   },
   /** in = out = SIMD·bits. */
   streamWidths(node) {

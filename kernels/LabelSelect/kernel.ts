@@ -1,5 +1,6 @@
 import { defineKernel, z, BrainsmithError, ElemType, makeTensor, parseDataType, smallestDataType, type DataType } from '../../src/index.js';
 import { datatype, datatypeName, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/kernel.js';
+import { labelSelectStreamBehaviour } from './_stream-model.js';
 
 export const labelSelectAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -42,6 +43,10 @@ export default defineKernel({
     const a = attrs(node);
     const out = a.outputDataType ? datatype(a.outputDataType) : labelDatatype(a.Labels);
     return { inputs: [a.PE * datatype(a.inputDataType).bitwidth()], outputs: [out.bitwidth()] };
+  },
+  /** Labels/PE words in, then K labels out while the next vector streams in: _stream-model.ts. */
+  streamBehaviour(node) {
+    return labelSelectStreamBehaviour(node);
   },
   /** cycles = Labels/PE. */
   cycles(node) {

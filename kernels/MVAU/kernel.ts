@@ -1,6 +1,7 @@
 import { defineKernel, BrainsmithError, type TensorValue } from '../../src/index.js';
 import { applyThresholds, datatype, floatTensor, numbers } from '../../src/kernel.js';
 import { checkFolding, inputVectors, mvau, mvauAttributes, mvauCycles, widths, type MvauAttrs } from './_model.js';
+import { mvauStreamBehaviour } from './_stream-model.js';
 
 /** Bipolar ±1 (or binary 0/1) values as the bits an XNOR-popcount MVAU sees. */
 function bit(v: number): number {
@@ -66,6 +67,10 @@ export default defineKernel({
     const inputs = [a.SIMD * A];
     if (a.mem_mode !== 'internal_embedded') inputs.push(a.PE * a.SIMD * W);
     return { inputs, outputs: [a.PE * B] };
+  },
+  /** When each word moves in our RTL (two input buffers, one tile per cycle): _stream-model.ts. */
+  streamBehaviour(node) {
+    return mvauStreamBehaviour(node);
   },
   cycles(node) {
     const a = mvau(node);

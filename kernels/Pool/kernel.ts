@@ -1,5 +1,6 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
 import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, requireDivides, type KernelNodeView } from '../../src/kernel.js';
+import { poolStreamBehaviour } from './_stream-model.js';
 
 export const poolAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -36,6 +37,10 @@ export default defineKernel({
   attributeSchema: poolAttributes,
   parallelism(node) {
     return { PE: { dimension: 'Channels', size: pool(node).Channels, drivesProducer: 'SIMD' } };
+  },
+  /** K taps in per output word (hlslib Pool_batch, reference §2.6): _stream-model.ts. */
+  streamBehaviour(node) {
+    return poolStreamBehaviour(node);
   },
   /** in = PE·A, out = PE·B (MaxPool keeps the input type). */
   streamWidths(node) {

@@ -1,6 +1,7 @@
 import { defineKernel } from '../../src/index.js';
 import { floatTensor, numbers } from '../../src/kernel.js';
 import { dwc, dwcAttributes } from './_model.js';
+import { dwcStreamBehaviour } from './_stream-model.js';
 
 export default defineKernel({
   name: 'StreamingDataWidthConverter',
@@ -15,6 +16,10 @@ export default defineKernel({
   streamWidths(node) {
     const a = dwc(node);
     return { inputs: [a.inWidth], outputs: [a.outWidth] };
+  },
+  /** Up/down conversion one word per cycle on the wider side: _stream-model.ts. */
+  streamBehaviour(node) {
+    return dwcStreamBehaviour(node);
   },
   /** 0: FINN gives the converter no cycle model (reference §2), so it never appears as the bottleneck. */
   cycles(node) {

@@ -18,5 +18,6 @@ export function generateStreamingFifo(node: KernelNodeView): GeneratedNode {
     about: [`StreamingFIFO: depth ${a.depth}, ${w}-bit words (${a.dataType} × ${a.folded_shape.at(-1)}, padded).`],
     body,
   });
-  return { module: node.name, files: { [`${node.name}.v`]: text }, libraries: ['hdl/bs_fifo.v'] };
+  // The count register and write handshake of bs_fifo, probed by FIFO sizing's simulation.
+  return { module: node.name, files: { [`${node.name}.v`]: text }, libraries: ['hdl/bs_fifo.v'], occupancy: { count: 'fifo.count', push: 'fifo.push' } };
 }

@@ -1,6 +1,7 @@
 import { defineKernel } from '../../src/index.js';
 import { floatTensor, numbers } from '../../src/kernel.js';
 import { fifo, fifoAttributes, fifoWidth } from './_model.js';
+import { fifoStreamBehaviour } from './_stream-model.js';
 
 export default defineKernel({
   name: 'StreamingFIFO',
@@ -20,6 +21,10 @@ export default defineKernel({
   /** 0: FINN does not count FIFOs in the cycle estimate (reference §2). */
   cycles() {
     return 0;
+  },
+  /** A word moves through in one cycle; FIFO sizing measures and sets `depth` (_stream-model.ts). */
+  streamBehaviour(node) {
+    return fifoStreamBehaviour(node);
   },
   inferShapes(node) {
     const a = fifo(node);

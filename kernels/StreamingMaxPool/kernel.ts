@@ -1,5 +1,6 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
 import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, type KernelNodeView } from '../../src/kernel.js';
+import { maxPoolStreamBehaviour } from './_stream-model.js';
 
 export const streamingMaxPoolAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -36,6 +37,10 @@ export default defineKernel({
   parallelism(node) {
     // FINN's SetFolding leaves StreamingMaxPool's PE as it is.
     return { PE: { dimension: 'NumChannels', size: attrs(node).NumChannels, fold: 'keep' as const } };
+  },
+  /** k rows in, then a row of maxima out (hlslib, reference §2.5): _stream-model.ts. */
+  streamBehaviour(node) {
+    return maxPoolStreamBehaviour(node);
   },
   /** 1D: PE·bits; 2D: all channels per cycle (FINN folds only the 1D variant by PE). */
   streamWidths(node) {

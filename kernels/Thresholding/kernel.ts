@@ -1,6 +1,7 @@
 import { defineKernel, BrainsmithError } from '../../src/index.js';
 import { applyThresholds, datatype, floatTensor, numbers } from '../../src/kernel.js';
 import { thresholding, thresholdingAttributes, thresholdingCycles } from './_model.js';
+import { thresholdingStreamBehaviour } from './_stream-model.js';
 
 export default defineKernel({
   name: 'Thresholding',
@@ -16,6 +17,10 @@ export default defineKernel({
   streamWidths(node) {
     const a = thresholding(node);
     return { inputs: [a.PE * datatype(a.inputDataType).bitwidth()], outputs: [a.PE * datatype(a.outputDataType).bitwidth()] };
+  },
+  /** One word per cycle through an output register: _stream-model.ts. */
+  streamBehaviour(node) {
+    return thresholdingStreamBehaviour(node);
   },
   cycles(node) {
     return thresholdingCycles(thresholding(node));

@@ -1,6 +1,7 @@
 import { defineKernel, BrainsmithError, type TensorValue } from '../../src/index.js';
 import { applyThresholds, datatype, floatTensor, numbers } from '../../src/kernel.js';
 import { kernelSize, vvau, vvauAttributes, vvauCycles, type VvauAttrs } from './_model.js';
+import { vvauStreamBehaviour } from './_stream-model.js';
 
 /**
  * Depthwise product on Im2Col-ordered input (N, H, W, kh·kw·C), window position outer and channel inner:
@@ -49,6 +50,10 @@ export default defineKernel({
       PE: { dimension: 'Channels', size: a.Channels, foldOrder: 0, drivesProducer: 'SIMD' },
       SIMD: { dimension: 'kernel size kh·kw', size: kernelSize(a), foldOrder: 1 },
     };
+  },
+  /** SF input words per output word (hlslib, reference §2.2): _stream-model.ts. */
+  streamBehaviour(node) {
+    return vvauStreamBehaviour(node);
   },
   /** in = SIMD·PE·A (SIMD window positions of PE channels per cycle), out = PE·B. */
   streamWidths(node) {

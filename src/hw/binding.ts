@@ -18,7 +18,8 @@ import type { ComponentEntry } from '../plugins/entry.js';
 import type { Registry } from '../plugins/registry.js';
 import { contextFor, implementationOf, validateOptions } from '../plugins/runtime.js';
 import { formatZodError, type BackendLanguage } from '../plugins/schemas.js';
-import type { BackendDeclaration, GeneratedNode, KernelAttributeSpec, KernelDeclaration, KernelNodeView, ParallelismParam, PluginContext, ResourceEstimate, StreamWidths } from '../plugins/types.js';
+import type { BackendDeclaration, GeneratedNode, KernelAttributeSpec, KernelDeclaration, KernelNodeView, ParallelismParam, PluginContext, ResourceEstimate, StreamBehaviour, StreamWidths } from '../plugins/types.js';
+import { checkBehaviour, defaultStreamBehaviour } from '../fifo-sizing/behaviour.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
 import { chooseLanguage, preferenceFor, FINN_BACKEND_ORDER, type BackendCandidate } from './backend-choice.js';
 import { callHook, callHookAsync } from './hook-call.js';
@@ -90,6 +91,16 @@ class Bound implements BoundNode {
   streamWidths(): StreamWidths | undefined {
     if (this.b?.impl.streamWidths) return this.backendHook('streamWidths', (i) => i.streamWidths!(this.view, this.b!.ctx));
     return this.k.impl.streamWidths ? this.kernelHook('streamWidths', (i) => i.streamWidths!(this.view, this.k.ctx)) : undefined;
+  }
+
+  streamBehaviour(): StreamBehaviour {
+    const widths = this.streamWidths();
+    let b: StreamBehaviour | undefined;
+    if (this.b?.impl.streamBehaviour) b = this.backendHook('streamBehaviour', (i) => i.streamBehaviour!(this.view, this.b!.ctx));
+    else if (this.k.impl.streamBehaviour) b = this.kernelHook('streamBehaviour', (i) => i.streamBehaviour!(this.view, this.k.ctx));
+    if (b) return checkBehaviour(b, this.name);
+    if (!widths) throw new BrainsmithError('E_FIFO_MODEL', `node '${this.name}' (${this.node.opType}): no streamBehaviour and no streamWidths hook, so its streams cannot be modelled`, { kind: 'input' });
+    return defaultStreamBehaviour(this.view, widths, this.cycles());
   }
 
   opAndParamCounts(): Record<string, number> {

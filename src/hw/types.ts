@@ -10,7 +10,7 @@ import type { ShapeResolver } from '../shapes/types.js';
 import type { DatatypeResolver } from '../datatype-inference/types.js';
 import type { BackendLanguage } from '../plugins/schemas.js';
 import type { z } from 'zod';
-import type { FpgaTarget, GeneratedNode, KernelAttributeSpec, KernelNodeView, ParallelismParam, ResourceEstimate, StreamWidths } from '../plugins/types.js';
+import type { FpgaTarget, GeneratedNode, KernelAttributeSpec, KernelNodeView, ParallelismParam, ResourceEstimate, StreamBehaviour, StreamWidths } from '../plugins/types.js';
 import type { TensorValue } from '../tensor/tensor-value.js';
 
 /** Which backend the user wants: per node name, per kernel, or for every kernel. */
@@ -70,6 +70,8 @@ export interface BoundNode {
   /** Cycles per frame (the backend's when it has its own formula), optionally with some attributes replaced. */
   cycles(attrs?: Readonly<Record<string, unknown>>): number;
   streamWidths(): StreamWidths | undefined;
+  /** When each stream word moves per frame: the backend's hook, else the kernel's, else a conservative default. */
+  streamBehaviour(): StreamBehaviour;
   opAndParamCounts(): Record<string, number>;
   /** The backend's resource estimate; undefined when no backend (or no estimate hook) is there. */
   resources(): ResourceEstimate | undefined;

@@ -3,6 +3,8 @@
  * build folder (intermediate models, reports, compile.log, model.onnx) atomically, with optional
  * verification after every stage.
  */
+import { checkFifoSizingOption, finishFifoSizing, FIFO_SIZING_REPORT, resolveFifoSizing, sizeFifos, type FifoSizingStep } from '../fifo-sizing/compile-step.js';
+import type { FifoSizingReport } from '../fifo-sizing/size.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -73,6 +75,8 @@ export interface CompileOptions {
   generate?: boolean;
   /** Name of the stitched top module (default brainsmith_top). */
   topName?: string;
+  /** Size the FIFOs (--fifo-sizing): sim (needs generate and Verilator), model, or auto ('' = auto). */
+  fifoSizing?: string;
   /** Seconds one transform or step application may take (--time-limit); none by default. */
   timeLimit?: number;
 }
@@ -104,6 +108,8 @@ export interface CompileSummary {
   report?: string;
   /** What --generate wrote. */
   hardware?: HardwareSummary;
+  /** What --fifo-sizing did (details in report/fifo_sizing.json). */
+  fifoSizing?: { method: 'sim' | 'model'; file: string; fifos: number; bits: { before: number; after: number }; ratio?: number; ms: number };
   ms: number;
 }
 
@@ -159,6 +165,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     throw new BrainsmithError('E_USAGE', `${opts.expected ? '--expected' : '--input'} needs --verify`, { kind: 'usage' });
   }
   if (opts.topName !== undefined && !opts.generate) throw new BrainsmithError('E_USAGE', '--top-name needs --generate', { kind: 'usage' });
+  const fifoChoice = checkFifoSizingOption(opts.fifoSizing, Boolean(opts.generate));
   if (opts.timeLimit !== undefined && !(opts.timeLimit > 0)) {
     throw new BrainsmithError('E_USAGE', `--time-limit ${opts.timeLimit}: expected a number of seconds above 0`, { kind: 'usage' });
   }
@@ -253,6 +260,15 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
         if (!expectedOk) throw new BrainsmithError('E_VERIFY_EXPECTED', `the final model's output does not match ${file}: ${describeMismatch(verifier.report.expected!.comparison)}`, { kind: 'work', file });
       }
 
+      let fifoStep: FifoSizingStep | undefined;
+      let fifoReport: FifoSizingReport | undefined;
+      if (fifoChoice && !run.stoppedAfter) {
+        const method = await resolveFifoSizing(fifoChoice, Boolean(opts.generate), log);
+        fifoStep = { method, target: hw.target, clockNs: hw.clockNs, prefer: hw.prefer, topName: opts.topName, log, note: (t) => opts.progress?.note(t) };
+        fifoReport = await sizeFifos(run.model, reg, fifoStep);
+      } else if (fifoChoice) {
+        log.warn(`--fifo-sizing has no effect: the compile stopped after ${run.stoppedAfter}, before the FIFOs are final`);
+      }
       await saveModel(run.model, folder.path('model.onnx'));
       writeFileSync(folder.path('report', 'time_per_step.json'), `${JSON.stringify(timeReport(run), null, 2)}\n`);
       const estimate = await estimateBuild(run.model, reg, hw, folder.dir, modelPath, log);
@@ -275,6 +291,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
         log.info({ hardware }, `generate: hw/ with ${hardware.nodes} node modules, top ${hardware.top} (${hardware.sources} sources, ${hardware.memoryFiles} memory files) in ${Math.round(hardware.ms)} ms`);
       }
 
+      if (fifoReport && fifoStep) await finishFifoSizing(fifoReport, folder.dir, reg, fifoStep, folder.path(FIFO_SIZING_REPORT));
       const finalHist = opTypeHistogram(run.model);
       const leftAlone = [...inputHistogram]
         .filter(([op]) => !run.touchedOpTypes.has(op))
@@ -306,6 +323,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
         ...(estimate ? { estimate } : {}),
         ...(comparison ? { comparison } : {}),
         ...(hardware ? { hardware } : {}),
+        ...(fifoReport ? { fifoSizing: { method: fifoReport.method, file: FIFO_SIZING_REPORT, fifos: fifoReport.fifos.length, bits: fifoReport.total_fifo_bits, ...(fifoReport.ratio !== undefined ? { ratio: fifoReport.ratio } : {}), ms: round(fifoReport.ms) } } : {}),
         ...(verifier ? { verification: { ok: verifier.report.ok, stages: verifier.report.stages.length, file: 'report/verification.json', ...(expectedOk !== undefined ? { expected: expectedOk } : {}) } } : {}),
         ms: round(performance.now() - t0),
       };

@@ -16,7 +16,7 @@ const DATA_KEYS = [
 /** Every hook a component may have, in the order `plugins info` lists them (kernel, then backend hooks). */
 const HOOKS = [
   'setup', 'teardown', 'apply', 'run',
-  'execute', 'inferShapes', 'inferDatatypes', 'parallelism', 'cycles', 'streamWidths', 'opAndParamCounts',
+  'execute', 'inferShapes', 'inferDatatypes', 'parallelism', 'cycles', 'streamWidths', 'opAndParamCounts', 'streamBehaviour',
   'isViable', 'isDefault', 'estimate', 'generate',
 ];
 

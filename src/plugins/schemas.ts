@@ -101,6 +101,7 @@ export const kernelDeclarationSchema = z.strictObject({
   parallelism: fn.optional(),
   opAndParamCounts: fn.optional(),
   streamWidths: fn.optional(),
+  streamBehaviour: fn.optional(),
 });
 export const backendDeclarationSchema = z.strictObject({
   ...backendFields,
@@ -110,6 +111,7 @@ export const backendDeclarationSchema = z.strictObject({
   cycles: fn.optional(),
   parallelism: fn.optional(),
   streamWidths: fn.optional(),
+  streamBehaviour: fn.optional(),
   estimate: fn.optional(),
   generate: fn.optional(),
 });

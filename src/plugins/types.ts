@@ -106,6 +106,34 @@ export interface StreamWidths {
   outputs: number[];
 }
 
+/**
+ * One rule of a kernel's stream behaviour (docs/PLUGINS.md, "Stream behaviour"): event `j` of a frame on
+ * sequence `at` happens no earlier than `delay` cycles after event `word(j)` of sequence `on` in the same
+ * frame (a negative index counts back into the frames before; undefined: no wait for this event).
+ */
+export interface StreamRule {
+  at: string;
+  on: string;
+  word(j: number): number | undefined;
+  delay: number;
+}
+
+/**
+ * When a kernel consumes each input word and produces each output word, per frame, as rules between event
+ * sequences: `in0`, `in1`… (input handshakes), `out0`, `out1`… (output handshakes) and any internal sequence
+ * the kernel names (`step`). Every sequence also moves at most once per cycle, in order. The dataflow model
+ * (src/fifo-sizing) solves these rules for the whole design to predict throughput, latency and FIFO occupancy.
+ */
+export interface StreamBehaviour {
+  /** Events per frame of every sequence the rules name. */
+  words: Record<string, number>;
+  rules: StreamRule[];
+  /** Sequences that move in the same cycle (one handshake shared by several streams). */
+  together?: string[][];
+  /** The node is a FIFO of this depth between `in0` and `out0`: the model adds its "full" rule and sizes it. */
+  fifo?: { depth: number };
+}
+
 /** Resource estimate of one node, FINN's keys (other keys may be added by a backend). */
 export type ResourceEstimate = Record<string, number>;
 
@@ -129,6 +157,11 @@ export interface KernelDeclaration<O = Record<string, unknown>> extends CommonMe
   opAndParamCounts?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, number>;
   /** Stream widths in bits (folded shape × bitwidth); InsertDWC and InsertFIFO read them. */
   streamWidths?(node: KernelNodeView, ctx: PluginContext<O>): StreamWidths;
+  /**
+   * When each stream word moves, per frame (FIFO sizing's dataflow model). Default: a conservative model from
+   * `cycles` and `streamWidths` (the whole frame in, then the whole frame out, one frame per `cycles`).
+   */
+  streamBehaviour?(node: KernelNodeView, ctx: PluginContext<O>): StreamBehaviour;
 }
 
 /** What a backend's `generate` returns for one node. */
@@ -142,6 +175,12 @@ export interface GeneratedNode {
    * (shipped beside it, e.g. `hdl/bs_skid_buffer.v`). Each is copied once into `hw/`, whatever the node count.
    */
   libraries?: string[];
+  /**
+   * Simulation-only probe of a buffering node (a FIFO): hierarchical paths, inside `module`, of a register
+   * holding the number of words stored and of the 1-bit write handshake. FIFO sizing by simulation records
+   * their maximum per cycle.
+   */
+  occupancy?: { count: string; push: string };
 }
 
 export interface BackendDeclaration<O = Record<string, unknown>> extends CommonMeta<O> {
@@ -170,6 +209,8 @@ export interface BackendDeclaration<O = Record<string, unknown>> extends CommonM
   parallelism?(node: KernelNodeView, ctx: PluginContext<O>): Record<string, Partial<ParallelismParam>>;
   /** Stream widths when this implementation's differ from the kernel's `streamWidths`. */
   streamWidths?(node: KernelNodeView, ctx: PluginContext<O>): StreamWidths;
+  /** Stream behaviour when this implementation's differs from the kernel's `streamBehaviour`. */
+  streamBehaviour?(node: KernelNodeView, ctx: PluginContext<O>): StreamBehaviour;
   /** Resources: BRAM_18K, BRAM_efficiency, LUT, URAM, URAM_efficiency, DSP. */
   estimate?(node: KernelNodeView, ctx: PluginContext<O>): ResourceEstimate;
   /**

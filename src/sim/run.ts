@@ -38,6 +38,8 @@ export interface SimResult {
   totalCycles: number;
   /** Wall time of the simulation run. */
   ms: number;
+  /** Per occupancy probe of the design (testbench `probes`): the most words it held, counting a write in progress. */
+  probes: number[];
 }
 
 /** Words as the testbench reads them: ceil(width/8) bytes each, most significant byte first. */
@@ -107,7 +109,7 @@ export async function runSimulation(build: SimBuild, stim: SimStimulus): Promise
     streamStall('out', stim.streamStalls?.outputs);
     const r = await runTool(build.command, args, { cwd: stim.cwd ?? work });
     const out = `${r.stdout}\n${r.stderr}`;
-    const status = out.split('\n').find((l) => l.startsWith('BSIM '));
+    const status = out.split('\n').find((l) => l.startsWith('BSIM ') && !l.startsWith('BSIM PROBE'));
     if (!status || status.startsWith('BSIM ERROR') || r.code !== 0) {
       throw new BrainsmithError('E_SIM_RUN', `the simulation of ${dut.module} failed: ${status ?? (tail(out) || `exit code ${r.code}`)}`, { kind: 'work' });
     }
@@ -124,7 +126,12 @@ export async function runSimulation(build: SimBuild, stim: SimStimulus): Promise
       cycles.push(p.cycles);
     });
     const total = Number(/cycles=(\d+)/.exec(status)?.[1] ?? 0);
-    return { outputs, cycles, totalCycles: total, ms: r.ms };
+    const probes: number[] = [];
+    for (const l of out.split('\n')) {
+      const m = /^BSIM PROBE (\d+) (\d+)/.exec(l);
+      if (m) probes[Number(m[1])] = Number(m[2]);
+    }
+    return { outputs, cycles, totalCycles: total, ms: r.ms, probes };
   } finally {
     if (own) rmSync(work, { recursive: true, force: true });
   }

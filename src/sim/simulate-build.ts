@@ -27,7 +27,7 @@ import { describeFrameMismatch, firstMismatch, packFrames, unpackFrames, type Fr
 import { rtlsimPerformance, type RtlsimPerformance } from './performance.js';
 import { runSimulation, type SimResult } from './run.js';
 import { availableSimulators, type SimulatorKind } from './simulators.js';
-import { finnNodeInterface, topInterface } from './testbench.js';
+import { finnNodeInterface, topInterface, type OccupancyProbe } from './testbench.js';
 
 export const DEFAULT_FRAMES = 16;
 export const PERFORMANCE_REPORT = path.join('report', 'rtlsim_performance.json');
@@ -47,6 +47,8 @@ export interface SimulateBuildOptions {
   /** Simulate only this node, against its kernel's execute. */
   node?: string;
   cacheDir?: string;
+  /** Occupancy probes into the top (FIFO sizing); their maxima come back in the report's `probes`. */
+  probes?: OccupancyProbe[];
   registry: Registry;
   readTensor: (file: string) => TensorValue;
   progress?: (text: string) => void;
@@ -70,6 +72,8 @@ export interface SimulateBuildReport {
   /** After a mismatch: the first node whose output differs when simulated alone (name null: none does). */
   firstDifferingNode?: { name: string | null; message: string };
   performance?: RtlsimPerformance;
+  /** Maximum per occupancy probe (with `probes`). */
+  probes?: number[];
   estimate?: { 'throughput[images/s]': number; ratio: number };
   report?: string;
   ms: number;
@@ -234,7 +238,7 @@ export async function simulateBuild(opts: SimulateBuildOptions): Promise<Simulat
 
   const run = node
     ? await simulateNode(hwDir, node, ref, N, opts)
-    : await simulateStreams(hwDir, design.top, design.sources.map((f) => path.join(hwDir, f)), topInterface(design.top, design.inputs.map((s) => s.width), design.outputs.map((s) => s.width)), design.inputs, design.outputs, ref, N, idleTimeout(design.nodes), opts);
+    : await simulateStreams(hwDir, design.top, design.sources.map((f) => path.join(hwDir, f)), { ...topInterface(design.top, design.inputs.map((s) => s.width), design.outputs.map((s) => s.width)), probes: opts.probes }, design.inputs, design.outputs, ref, N, idleTimeout(design.nodes), opts);
   const cycles = run.result.totalCycles;
   const report: SimulateBuildReport = {
     ok: !run.mismatch,
@@ -254,6 +258,7 @@ export async function simulateBuild(opts: SimulateBuildOptions): Promise<Simulat
     ms: 0,
   };
 
+  if (!node && opts.probes?.length) report.probes = run.result.probes;
   if (!node) {
     const wpf = design.outputs[0]!.wordsPerFrame!;
     const latency = (run.result.cycles[0]![wpf - 1] ?? cycles - 1) + 1;

@@ -26,6 +26,18 @@ export interface DutInterface {
   resetN: string;
   inputs: StreamPorts[];
   outputs: StreamPorts[];
+  /**
+   * Simulation-only occupancy probes (FIFO sizing): hierarchical paths below the module under test of a word
+   * count and a 1-bit write handshake; the testbench records max(count + write) per probe and prints it.
+   */
+  probes?: OccupancyProbe[];
+}
+
+export interface OccupancyProbe {
+  /** Path of the count register below the DUT, e.g. `StreamingFIFO_0.fifo.count`. */
+  count: string;
+  /** Path of the write handshake, e.g. `StreamingFIFO_0.fifo.push`. */
+  push: string;
 }
 
 export const TB_MODULE = 'bs_sim_tb';
@@ -67,6 +79,9 @@ function checkInterface(dut: DutInterface): void {
   };
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(dut.module)) bad('is not a Verilog identifier');
   if (dut.outputs.length === 0) bad('has no output stream to observe');
+  for (const p of dut.probes ?? []) {
+    for (const x of [p.count, p.push]) if (!/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)+$/.test(x)) bad(`probe '${x}' is not a hierarchical Verilog path`);
+  }
   for (const s of [...dut.inputs, ...dut.outputs]) {
     if (!Number.isInteger(s.width) || s.width < 1) bad(`stream ${s.tdata} has width ${s.width}`);
   }
@@ -108,6 +123,9 @@ export function axisTestbench(dut: DutInterface): string {
   L.push('  integer active;');
   L.push('  integer done;');
   L.push('  reg [8*4096-1:0] path;');
+  const probes = dut.probes ?? [];
+  if (probes.length) L.push('  integer pv;');
+  probes.forEach((_, i) => L.push(`  integer p${i}_max = 0;`));
   L.push(xorshift);
   for (const s of ins) {
     L.push(`  reg [${s.width - 1}:0] ${s.v}_data = 0;`);
@@ -187,14 +205,20 @@ export function axisTestbench(dut: DutInterface): string {
     L.push(`      ${s.v}_rnd = xs32(${s.v}_rnd);`);
     L.push(`      ${s.v}_ready <= (${s.v}_rnd[31:16] >= ${s.v}_stall);`);
   }
+  probes.forEach((p, i) => {
+    L.push(`      pv = dut.${p.count};`);
+    L.push(`      pv = pv + dut.${p.push};`);
+    L.push(`      if (pv > p${i}_max) p${i}_max = pv;`);
+  });
   L.push('      done = 1;');
   for (const s of outs) L.push(`      if (${s.v}_got < ${s.v}_count) done = 0;`);
   const counts = [...ins.map((s, i) => `in${i}=%0d/%0d`), ...outs.map((s, k) => `out${k}=%0d/%0d`)].join(' ');
   const countArgs = [...ins.map((s) => `${s.v}_sent, ${s.v}_count`), ...outs.map((s) => `${s.v}_got, ${s.v}_count`)].join(', ');
   const close = [...ins, ...outs].map((s) => `$fclose(${s.v}_fd);`).join(' ');
   L.push('      idle = active ? 0 : idle + 1;');
-  L.push(`      if (done) begin $display("BSIM DONE cycles=%0d ${counts}", cycle + 1, ${countArgs}); ${close} $finish; end`);
-  L.push(`      else if (idle >= timeout) begin $display("BSIM TIMEOUT cycles=%0d ${counts}", cycle + 1, ${countArgs}); ${close} $finish; end`);
+  const probeOut = probes.map((_, i) => `$display("BSIM PROBE ${i} %0d", p${i}_max);`).join(' ');
+  L.push(`      if (done) begin ${probeOut} $display("BSIM DONE cycles=%0d ${counts}", cycle + 1, ${countArgs}); ${close} $finish; end`);
+  L.push(`      else if (idle >= timeout) begin ${probeOut} $display("BSIM TIMEOUT cycles=%0d ${counts}", cycle + 1, ${countArgs}); ${close} $finish; end`);
   L.push('      cycle = cycle + 1;');
   L.push('    end');
   L.push('  end');

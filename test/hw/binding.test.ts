@@ -121,7 +121,7 @@ test('InferShapes and InferDataTypes ask the kernel for a hardware node\'s outpu
 test('plugins info lists every hook a kernel and a backend have', async () => {
   const h = await harness();
   const k = h.reg.kernels.get('MVAU');
-  assert.deepEqual(k.meta.hooks, ['execute', 'inferShapes', 'inferDatatypes', 'parallelism', 'cycles', 'streamWidths', 'opAndParamCounts']);
+  assert.deepEqual(k.meta.hooks, ['execute', 'inferShapes', 'inferDatatypes', 'parallelism', 'cycles', 'streamWidths', 'opAndParamCounts', 'streamBehaviour']);
   const b = h.reg.backends.forKernel('ConvolutionInputGenerator', { language: 'rtl' })[0]!;
   assert.deepEqual(b.meta.hooks, ['parallelism', 'cycles', 'isViable', 'estimate']);
 });

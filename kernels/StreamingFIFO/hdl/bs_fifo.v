@@ -1,6 +1,8 @@
 // bs_fifo: AXI-Stream FIFO of DEPTH words (any DEPTH >= 2), first word fall-through.
 // A circular buffer with asynchronous read (maps to LUTRAM); accepts and emits one word per cycle,
 // output valid one cycle after the first input handshake.
+// `count` (words stored) and `push` (write handshake) keep these names: FIFO sizing's testbench probes them
+// hierarchically (simulation only; nothing is added to the hardware).
 module bs_fifo #(
   parameter WIDTH = 8,
   parameter DEPTH = 2

@@ -20,6 +20,7 @@ interface CompileArgs {
   prefer?: 'rtl' | 'hls';
   generate: boolean;
   topName?: string;
+  fifoSizing?: string;
   timeLimit?: number;
 }
 
@@ -46,6 +47,7 @@ export const compileCommand = defineCommand<CompileArgs>({
       .option('prefer', { type: 'string', choices: ['rtl', 'hls'], describe: 'Backend preference for every kernel (a blueprint\'s per-kernel SpecializeLayers preferences refine it; a backend that is not viable for a node falls back to the other, with a warning)' })
       .option('generate', { type: 'boolean', default: false, describe: 'Generate the hardware after the last stage: hw/ with a Verilog module per node, the stitched top, filelist.f and vivado/create_project.tcl' })
       .option('top-name', { type: 'string', describe: 'Name of the stitched top module (default brainsmith_top); with --generate' })
+      .option('fifo-sizing', { type: 'string', describe: "Size the FIFOs (FINN's set_fifo_depths): sim = every FIFO deep, simulate with Verilator, set each to its peak (needs --generate); model = the same from the kernels' stream behaviour, no simulator (also without --generate: depths in model.onnx only); auto (or no value) = sim when possible, else model. Writes report/fifo_sizing.json" })
       .option('time-limit', { type: 'number', describe: 'Stop the compile when one transform application takes longer than this many seconds (default: no limit)' })
       .conflicts('board', 'part')
       .option('json', { type: 'boolean', default: false, describe: 'Print a JSON summary on stdout (progress and logs stay on stderr)' })
@@ -57,7 +59,8 @@ export const compileCommand = defineCommand<CompileArgs>({
       .example('$0 compile TFC_2W2A.onnx --target-fps 100000 --insert-topk', 'Also turn the class scores into a top-1 label (a LabelSelect kernel)')
       .example('$0 compile tfc.onnx --config optimized --target-fps 100000', 'Compile with brainsmith\'s improvements and report the gains over the default')
       .example('$0 compile model.onnx --config blueprint.yaml --json', 'Use a blueprint and print a JSON summary')
-      .example('$0 compile tfc.onnx -o out --board Pynq-Z2 --target-fps 100000 --prefer rtl --generate', 'Generate Verilog (out/hw/) for the rtl backends; then `brainsmith sim out`'),
+      .example('$0 compile tfc.onnx -o out --board Pynq-Z2 --target-fps 100000 --prefer rtl --generate', 'Generate Verilog (out/hw/) for the rtl backends; then `brainsmith sim out`')
+      .example('$0 compile tfc.onnx -o out --target-fps 100000 --prefer rtl --generate --fifo-sizing sim', 'Also size the FIFOs by simulation (FINN\'s largefifo_rtlsim); report/fifo_sizing.json'),
   async run(args, ctx) {
     const { compile } = await import('../../pipeline/compile.js');
     const { createCompileLogger } = await import('../../pipeline/compile-log.js');
@@ -88,6 +91,7 @@ export const compileCommand = defineCommand<CompileArgs>({
         prefer: args.prefer,
         generate: args.generate,
         topName: args.topName,
+        fifoSizing: args.fifoSizing,
         timeLimit: args.timeLimit,
         strictPlugins: args.strictPlugins,
         log: logger.log,
@@ -118,6 +122,8 @@ export const compileCommand = defineCommand<CompileArgs>({
           ctx.out(`hardware     ${path.join(summary.output, h.dir)}: top ${h.top} (${h.nodes} node modules, ${h.sources} sources, ${h.memoryFiles} memory files; ${h.inputs.map((p) => `${p.port} ${p.width} bits`).concat(h.outputs.map((p) => `${p.port} ${p.width} bits`)).join(', ')}), filelist.f, vivado/create_project.tcl in ${Math.round(h.ms)} ms`);
           ctx.out(`             simulate with: brainsmith sim ${path.relative(process.cwd(), summary.output) || '.'}`);
         }
+        const fs = summary.fifoSizing;
+        if (fs) ctx.out(`fifo sizing  ${fs.method}: ${fs.fifos} FIFOs, ${fs.bits.before} -> ${fs.bits.after} bits${fs.ratio !== undefined ? `, throughput ${(fs.ratio * 100).toFixed(1)}% of deep FIFOs` : ''} in ${Math.round(fs.ms)} ms (${fs.file})`);
       }
     } finally {
       logger.close();
