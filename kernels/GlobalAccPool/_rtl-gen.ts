@@ -47,8 +47,9 @@ export function generateGlobalAccPool(node: KernelNodeView): GeneratedNode {
   for (let p = 0; p < PE; p++) {
     const v = cod === 'bipolar' ? Math.max(OB, 2) : OB;
     b += elementValue(`x_${p}`, 'in_data', p * A, A, cod, v);
-    const add = `acc_rd[${(p + 1) * OB - 1}:${p * OB}] + x_${p}`;
-    b += `  wire [${OB - 1}:0] s_${p} = ${pixels === 1 ? `x_${p}` : `(pix == 0) ? x_${p} : ${add}`};\n`;
+    // The first pixel adds to zero: the gate folds into the adder's LUTs.
+    const add = `(acc_rd[${(p + 1) * OB - 1}:${p * OB}] & {${OB}{pix != 0}}) + x_${p}`;
+    b += `  wire [${OB - 1}:0] s_${p} = ${pixels === 1 ? `x_${p}` : add};\n`;
     sums.unshift(`s_${p}`);
   }
   b += `  wire [${WW - 1}:0] sum = {${sums.join(', ')}};\n`;

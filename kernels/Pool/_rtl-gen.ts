@@ -55,7 +55,8 @@ export function generatePool(node: KernelNodeView): GeneratedNode {
       res.unshift(`r_${p}`);
     } else {
       b += elementValue(`x_${p}`, 'in_data', p * A, A, cod, RW);
-      b += K > 1 ? `  wire [${RW - 1}:0] r_${p} = (${first}) ? x_${p} : acc_${p} + x_${p};\n` : `  wire [${RW - 1}:0] r_${p} = x_${p};\n`;
+      // The first tap adds to zero: the gate folds into the adder's LUTs.
+      b += K > 1 ? `  wire [${RW - 1}:0] r_${p} = (acc_${p} & {${RW}{!(${first})}}) + x_${p};\n` : `  wire [${RW - 1}:0] r_${p} = x_${p};\n`;
       res.unshift(`r_${p}[${shift + OB - 1}:${shift}]`);
       if (shift > 0 || shift + OB < RW) b += `  wire unused_r_${p} = &{1'b0, r_${p}};\n`;
     }

@@ -60,3 +60,46 @@ export function elementMax(name: string, a: string, b: string, bits: number, cod
   const key = (s: string): string => (coding !== 'signed' ? s : bits === 1 ? `~${s}` : `{~${s}[${bits - 1}], ${s}[${bits - 2}:0]}`);
   return `  wire [${bits - 1}:0] ${name} = (${key(a)} > ${key(b)}) ? ${a} : ${b};\n`;
 }
+
+/**
+ * What Yosys 0.23 `synth_xilinx` (xc7) makes of a `depth × width` memory with one write and one read port:
+ * LUT sites and BRAM_18K (a RAMB36 counts 2). Asynchronous reads give LUTRAM: banks of RAM32M (32 × 6) or
+ * RAM64M (64 × 3), whichever needs fewer cells (RAM64M on a tie), each 4 LUT sites, plus a read multiplexer
+ * across banks. A read address straight from a register can become a synchronous BRAM read; Yosys then takes
+ * block RAM when its cost (129 per RAMB18, 257 per RAMB36, best shape) is at most 8 per LUTRAM cell + 2.
+ * Measured on memories of 2 … 2048 words (docs/RTL-KERNELS.md).
+ */
+export function memoryResources(depth: number, width: number, registeredAddress: boolean): { LUT: number; BRAM_18K: number } {
+  if (depth <= 1) return { LUT: 0, BRAM_18K: 0 };
+  const b32 = Math.ceil(depth / 32);
+  const b64 = Math.ceil(depth / 64);
+  const c32 = b32 * Math.ceil(width / 6);
+  const c64 = b64 * Math.ceil(width / 3);
+  const banks = c64 <= c32 ? b64 : b32;
+  const cells = Math.min(c32, c64);
+  if (registeredAddress) {
+    const shapes = (full: number, widths: number[]): number =>
+      Math.min(...widths.map((w, i) => Math.ceil(depth / (full >> i)) * Math.ceil(width / w)));
+    const n18 = shapes(16384, [1, 2, 4, 9, 18, 36]);
+    const n36 = shapes(32768, [1, 2, 4, 9, 18, 36, 72]);
+    const bram = Math.min(129 * n18, 257 * n36);
+    if (bram <= 8 * cells + 2) return { LUT: Math.max(0, 2 * clog2(depth) - 6), BRAM_18K: 129 * n18 <= 257 * n36 ? n18 : 2 * n36 };
+  }
+  let mux = 0;
+  if (banks >= 2 && banks <= 4) mux = width + banks;
+  else if (banks === 5) mux = 4 * width + 5;
+  else if (banks > 5 && banks <= 8) mux = 3 * width + 14;
+  else if (banks > 8) mux = Math.ceil(banks / 16) * (6 * width + 14);
+  return { LUT: 4 * cells + mux, BRAM_18K: 0 };
+}
+
+/** LUTs Yosys makes of one `first ? x : max(x, q)` lane of `bits` bits (elementMax and its select; measured). */
+export function maxLaneLuts(bits: number): number {
+  const small = [0, 1, 2, 4, 5, 13, 16, 15];
+  return bits < small.length ? small[bits]! : Math.round(1.7 * bits);
+}
+
+/** Width of the registers of nested counters / phase counters over `sizes` states (1-state counters are constant). */
+export function counterBits(sizes: readonly number[]): number {
+  return sizes.reduce((s, n) => s + (n > 1 ? clog2(n) : 0), 0);
+}
