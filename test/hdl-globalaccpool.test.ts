@@ -39,6 +39,8 @@ test('GlobalAccPool rtl: bit-exact against execute, with random stalls, 22 confi
     // One input word per cycle; the sums leave during the last pixel (the kernel adds C/PE cycles for them).
     const bound = kernel.cycles!(node, ctx) + 3;
     assert.ok(res.cycles <= bound, `case ${i}: ${res.cycles} cycles > ${bound}`);
+    const rtlCycles = rtl.cycles!(node, ctx);
+    assert.ok(res.cycles <= rtlCycles + 3, `case ${i}: ${res.cycles} cycles > the backend's ${rtlCycles} + 3`);
   }
 });
 

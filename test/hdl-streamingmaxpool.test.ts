@@ -47,6 +47,7 @@ test('StreamingMaxPool rtl: 2D and 1D, floor and ceil mode, bit-exact against ex
     const bound = N * Math.max(words, kernel.cycles!(node, ctx)) + 3;
     assert.ok(res.cycles <= N * words + 3, `case ${i}: ${res.cycles} cycles > ${N * words + 3}`);
     assert.ok(res.cycles <= bound);
+    assert.equal(rtl.cycles!(node, ctx), words);
   }
 });
 

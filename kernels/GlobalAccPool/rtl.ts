@@ -14,6 +14,11 @@ export default defineBackend({
   isDefault() {
     return false;
   },
+  /** One input word per cycle; the sums leave during the last pixel (the kernel's `cycles` adds C/PE for them). */
+  cycles(node) {
+    const a = node.attrs as { NumChannels: number; PE: number; numInputVectors: number[] };
+    return (a.numInputVectors.reduce((p, d) => p * d, 1) * a.NumChannels) / a.PE;
+  },
   /** What Yosys synth_xilinx makes of the generated RTL (docs/RTL-KERNELS.md). */
   estimate(node) {
     return synthEstimate(node);
