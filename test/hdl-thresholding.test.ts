@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ElemType, makeTensor, tensorToNumbers } from '../src/index.js';
 import { datatype } from '../src/estimate/index.js';
-import { packStream } from '../src/hdl/index.js';
+import { floatThresholdKey, packStream } from '../src/hdl/index.js';
 import kernel from '../kernels/Thresholding/kernel.js';
 import rtl from '../kernels/Thresholding/rtl.js';
 import { thresholdingAttributes } from '../kernels/Thresholding/_model.js';
@@ -89,4 +89,85 @@ test('Thresholding rtl: Verilator lint clean, Yosys synth_xilinx', { skip: skipN
     assert.equal(lint(w), '', `PE ${PE} ${idt}`);
     if (PE === 2) assert.match(synth(w), /Number of cells/);
   }
+});
+
+/** Float32 values that stress the key compare: ±0, ±inf, NaN, huge, tiny (subnormal) and ordinary values. */
+const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 3.4028234663852886e38, -3.4028234663852886e38, 1e38, -1e38, 1.401298464324817e-45, -1.401298464324817e-45, 1.1754943508222875e-38, 1, -1, 0.5, -0.5];
+
+function randomFloat(r: (lo: number, hi: number) => number): number {
+  switch (r(0, 3)) {
+    case 0: return SPECIAL[r(0, SPECIAL.length - 1)]!;
+    case 1: return Math.fround((r(-2000, 2000) / 16) * 2 ** r(-30, 30));
+    case 2: return r(-8, 8) / 4;
+    default: return Math.fround((r(-1e6, 1e6) / 1e3) * 10 ** r(-40, 38));
+  }
+}
+
+interface FloatCfg { C: number; PE: number; S: number; odt: string; act?: number; vectors?: number[]; shared?: boolean; sorted?: boolean }
+
+const FLOAT_CASES: FloatCfg[] = [
+  { C: 8, PE: 2, S: 3, odt: 'UINT2' },
+  { C: 12, PE: 12, S: 1, odt: 'BIPOLAR' },
+  { C: 6, PE: 1, S: 7, odt: 'INT3', act: -4, sorted: true },
+  { C: 16, PE: 4, S: 15, odt: 'UINT4', vectors: [3], sorted: true },
+  { C: 5, PE: 5, S: 2, odt: 'INT2', act: -1, shared: true },
+  { C: 20, PE: 4, S: 1, odt: 'BINARY' },
+];
+
+test('Thresholding rtl: FLOAT32 input (order keys), bit-exact against execute incl. ±0, ties, NaN, ±inf, with stalls', { skip: skipNoIcarus }, async () => {
+  for (const [i, c] of FLOAT_CASES.entries()) {
+    const r = rng(900 + i);
+    const rows = c.shared ? 1 : c.C;
+    const thr = new Float32Array(rows * c.S);
+    for (let k = 0; k < thr.length; k++) {
+      let t = randomFloat(r);
+      while (Number.isNaN(t)) t = randomFloat(r);
+      thr[k] = t;
+    }
+    if (c.sorted) for (let k = 0; k < rows; k++) thr.subarray(k * c.S, (k + 1) * c.S).sort();
+    const thresholds = makeTensor(ElemType.FLOAT, [rows, c.S], thr);
+    const vectors = c.vectors ?? [1];
+    const attrs = { NumChannels: c.C, PE: c.PE, numSteps: c.S, inputDataType: 'FLOAT32', outputDataType: c.odt, weightDataType: 'FLOAT32', ActVal: c.act ?? 0, numInputVectors: vectors };
+    const node = view(thresholdingAttributes, attrs, { name: `Thresholding_rtl_f${i}`, consts: { 1: thresholds } });
+    const nvec = 8 * vectors.reduce((a, b) => a * b, 1);
+    // Half the inputs are a threshold of their channel (ties) or its sign-flipped / neighbouring value.
+    const xs = Float32Array.from({ length: nvec * c.C }, (_, k) => {
+      const row = c.shared ? 0 : k % c.C;
+      const t = thr[row * c.S + r(0, c.S - 1)]!;
+      switch (r(0, 5)) {
+        case 0: return t;
+        case 1: return -t;
+        case 2: return t === 0 ? -t : t * (1 - 2 ** -23);
+        default: return randomFloat(r);
+      }
+    });
+    const [y] = await kernel.execute!([makeTensor(ElemType.FLOAT, [nvec, c.C], xs), thresholds], attrs, ctx);
+    const res = await runCase({
+      gen: await rtl.generate!(node, ctx), kernel: 'Thresholding',
+      inBits: c.PE * 32, outBits: c.PE * datatype(c.odt).bitwidth(),
+      inWords: packStream(xs, c.PE, 'FLOAT32'), expected: packStream(tensorToNumbers(y!), c.PE, c.odt),
+    });
+    assert.deepEqual(res.errors, [], `float case ${i}: ${JSON.stringify(c)}`);
+    assert.ok(res.cycles <= (nvec * c.C) / c.PE + 3, `float case ${i}: ${res.cycles} cycles`);
+  }
+});
+
+test('float32 order keys: x >= t equals key(x) >= key(t) for every pair of non-NaN specials and neighbours', () => {
+  const vals = SPECIAL.filter((v) => !Number.isNaN(v)).flatMap((v) => [v, v * (1 + 2 ** -23), v * (1 - 2 ** -23)]).map(Math.fround);
+  for (const x of vals) {
+    for (const t of vals) assert.equal(floatThresholdKey(x) >= floatThresholdKey(t), x >= t, `${x} >= ${t}`);
+  }
+  // A threshold between two float32s becomes the upper one: x >= 0.1 (double) for float32 x.
+  const t = 0.1;
+  for (const x of [Math.fround(0.1), 0.10000000149011612, 0.09999999403953552]) assert.equal(floatThresholdKey(Math.fround(x)) >= floatThresholdKey(t), Math.fround(x) >= t);
+  assert.throws(() => floatThresholdKey(NaN), /NaN/);
+});
+
+test('Thresholding rtl FLOAT32: Verilator lint clean, Yosys synth_xilinx', { skip: skipNoVerilator || skipNoYosys }, async () => {
+  const thresholds = makeTensor(ElemType.FLOAT, [4, 3], Float32Array.from([-1.5, 0, 2.25, -0, 1e-3, 7, -Infinity, 0.5, 1e30, -3, -2, -1]));
+  const attrs = { NumChannels: 4, PE: 2, numSteps: 3, inputDataType: 'FLOAT32', outputDataType: 'UINT2', weightDataType: 'FLOAT32' };
+  const node = view(thresholdingAttributes, attrs, { name: 'Thresholding_rtl_float', consts: { 1: thresholds } });
+  const w = writeNode(await rtl.generate!(node, ctx), path.join(repoRoot, 'kernels', 'Thresholding'));
+  assert.equal(lint(w), '');
+  assert.match(synth(w), /Number of cells/);
 });

@@ -3,10 +3,13 @@
  * thresholds in parallel and counting (hardware form of `execute`). Thresholds sit in a ROM of C/PE words
  * (layout in src/hdl/thresholds.ts), read by a fold counter that advances per input word. One word per
  * cycle, one cycle of latency (the output register), full backpressure.
+ * FLOAT32 inputs (a network's first quantiser) compare 32-bit order-preserving keys of the IEEE-754 bit
+ * patterns (src/hdl/thresholds.ts `floatKey`), unsigned, so `x ≥ t` is exact for every float32 x; a NaN input
+ * counts no threshold (as `x ≥ t` is false for NaN), so its output is ActVal (BIPOLAR: −1).
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
 import { datatype } from '../../src/kernel.js';
-import { compareBits, elementValue, foldCounter, inputData, laneActivation, nodeModule, outputData, paddedWidth, readmemh, romDecl, thresholdRows, thresholdWords, type ElementCoding } from '../../src/kernel.js';
+import { compareBits, elementValue, floatKeyValue, floatThresholdWords, foldCounter, inputData, laneActivation, nodeModule, outputData, paddedWidth, readmemh, romDecl, thresholdRows, thresholdWords, type ElementCoding } from '../../src/kernel.js';
 import { thresholding } from './_model.js';
 
 export function coding(dtName: string): ElementCoding {
@@ -22,7 +25,8 @@ export function requireIntegerType(node: KernelNodeView, what: string, dtName: s
 
 export function generateThresholding(node: KernelNodeView): GeneratedNode {
   const a = thresholding(node);
-  requireIntegerType(node, 'inputDataType', a.inputDataType);
+  const float = a.inputDataType === 'FLOAT32';
+  if (!float) requireIntegerType(node, 'inputDataType', a.inputDataType);
   requireIntegerType(node, 'outputDataType', a.outputDataType);
   const thr = node.constantInput(1);
   if (!thr) throw new BrainsmithError('E_HDL_PARAM', `node '${node.name}': thresholds (input 1) must be an initializer`, { kind: 'input' });
@@ -34,8 +38,8 @@ export function generateThresholding(node: KernelNodeView): GeneratedNode {
   const A = idt.bitwidth();
   const OB = odt.bitwidth();
   const { rows } = thresholdRows(thr, C);
-  const { words, bits, steps } = thresholdWords(rows, PE, idt.min(), idt.max());
-  const K = compareBits(idt.min(), idt.max());
+  const { words, bits, steps } = float ? floatThresholdWords(rows, PE) : thresholdWords(rows, PE, idt.min(), idt.max());
+  const K = float ? 32 : compareBits(idt.min(), idt.max());
   const hex = `${node.name}_thresholds.hex`;
 
   let body = inputData(0, PE * A, 'in_data') + outputData(PE * OB, 'out_data');
@@ -46,8 +50,9 @@ export function generateThresholding(node: KernelNodeView): GeneratedNode {
   body += `  wire [${bits - 1}:0] word = thresholds[fold];\n`;
   const ys: string[] = [];
   for (let p = 0; p < PE; p++) {
-    body += elementValue(`x_${p}`, 'in_data', p * A, A, coding(a.inputDataType), K);
-    body += laneActivation({ lane: p, value: `x_${p}`, word: 'word', steps, bits: K, outputDatatype: odt.name, outBits: OB, actVal: a.ActVal, out: `y_${p}` });
+    body += float ? floatKeyValue(`x_${p}`, `nan_${p}`, 'in_data', p * A) : elementValue(`x_${p}`, 'in_data', p * A, A, coding(a.inputDataType), K);
+    const lane = { lane: p, value: `x_${p}`, word: 'word', steps, bits: K, outputDatatype: odt.name, outBits: OB, actVal: a.ActVal, out: `y_${p}` };
+    body += laneActivation(float ? { ...lane, unsigned: true, none: `nan_${p}` } : lane);
     ys.unshift(`y_${p}`);
   }
   body += `  always @(posedge ap_clk) begin
@@ -65,7 +70,7 @@ export function generateThresholding(node: KernelNodeView): GeneratedNode {
     output: paddedWidth(PE * OB),
     about: [
       `Thresholding: ${C} channels, PE=${PE}, ${steps} steps, ${a.inputDataType} -> ${a.outputDataType}, ActVal=${a.ActVal}.`,
-      `Thresholds: ${hex}, ${CF} words of PE*steps*${K} bits; threshold (p, t) of fold f at bit (p*steps + t)*${K}.`,
+      `Thresholds: ${hex}, ${CF} words of PE*steps*${K} bits; threshold (p, t) of fold f at bit (p*steps + t)*${K}${float ? ' (float32 order keys, compared unsigned)' : ''}.`,
     ],
     body,
   });

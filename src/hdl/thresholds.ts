@@ -45,19 +45,65 @@ export function clampThreshold(t: number, lo: number, hi: number): number {
 
 /** TMEM = C/PE words of PE·S·K bits (K = compareBits, or `width` when wider): threshold (p, t) of fold f = T[f·PE + p][t] at offset (p·S + t)·K. */
 export function thresholdWords(rows: readonly Float64Array[], pe: number, lo: number, hi: number, width?: number): { words: bigint[]; bits: number; steps: number } {
-  const steps = rows[0]!.length;
   const k = Math.max(width ?? 0, compareBits(lo, hi));
+  return packThresholds(rows, pe, k, (t) => BigInt(clampThreshold(t, lo, hi)) & mask(k));
+}
+
+/**
+ * Float32 inputs: compares go through an order-preserving 32-bit key of the IEEE-754 bit pattern b
+ * (−0 first canonicalised to +0; sign 0: b with the sign bit set; sign 1: ~b), so for every non-NaN float32
+ * x and t, `x ≥ t` ⇔ key(x) ≥ key(t) unsigned. The key of a float32 bit pattern.
+ */
+export function floatKey(bitsOfFloat: number): bigint {
+  const b = bitsOfFloat === 0x80000000 ? 0 : bitsOfFloat >>> 0;
+  return BigInt((b & 0x80000000 ? ~b : b | 0x80000000) >>> 0);
+}
+
+/**
+ * The key of threshold t: t rounded up to the nearest float32 (exact for float32 thresholds; for any other
+ * number the smallest float32 ≥ t, which leaves `x ≥ t` unchanged for every float32 x). NaN is rejected.
+ */
+export function floatThresholdKey(t: number): bigint {
+  if (Number.isNaN(t)) throw new BrainsmithError('E_HDL_PARAM', 'a threshold is NaN', { kind: 'input' });
+  const f = Math.fround(t);
+  let b = Number(encodeElement(f, 'FLOAT32'));
+  // Below t: one float32 step up, the bit pattern's successor in value order.
+  if (f < t) b = f === 0 ? 1 : b >= 0x80000000 ? b - 1 : b + 1;
+  return floatKey(b);
+}
+
+/** thresholdWords for FLOAT32 inputs: every threshold as its 32-bit floatThresholdKey. */
+export function floatThresholdWords(rows: readonly Float64Array[], pe: number): { words: bigint[]; bits: number; steps: number } {
+  return packThresholds(rows, pe, 32, floatThresholdKey);
+}
+
+function packThresholds(rows: readonly Float64Array[], pe: number, k: number, encode: (t: number) => bigint): { words: bigint[]; bits: number; steps: number } {
+  const steps = rows[0]!.length;
   const kb = BigInt(k);
   const words: bigint[] = [];
   for (let f = 0; f < rows.length / pe; f++) {
     let w = 0n;
     for (let p = pe - 1; p >= 0; p--) {
       const row = rows[f * pe + p]!;
-      for (let t = steps - 1; t >= 0; t--) w = (w << kb) | (BigInt(clampThreshold(row[t]!, lo, hi)) & mask(k));
+      for (let t = steps - 1; t >= 0; t--) w = (w << kb) | encode(row[t]!);
     }
     words.push(w);
   }
   return { words, bits: pe * steps * k, steps };
+}
+
+/**
+ * Declares `wire [31:0] <name>`, the floatKey of the float32 at `src[off +: 32]`, and `wire <nan>`, high when
+ * that float is a NaN (a NaN compares false with every threshold, so its lane must count none).
+ */
+export function floatKeyValue(name: string, nan: string, src: string, off: number): string {
+  const b = `${name}_bits`;
+  return [
+    `  wire [31:0] ${b} = (${src}[${off + 31}:${off}] == 32'h80000000) ? 32'h0 : ${src}[${off + 31}:${off}];`,
+    `  wire [31:0] ${name} = ${b}[31] ? ~${b} : {1'b1, ${b}[30:0]};`,
+    `  wire ${nan} = (&${b}[30:23]) && (|${b}[22:0]);`,
+    '',
+  ].join('\n');
 }
 
 export interface LaneActivation {
@@ -70,6 +116,10 @@ export interface LaneActivation {
   steps: number;
   /** Compare width K. */
   bits: number;
+  /** Compare value and thresholds as unsigned (float keys) instead of two's complement. */
+  unsigned?: boolean;
+  /** A 1-bit wire that, when high, makes the lane count no threshold (a NaN input). */
+  none?: string;
   /** Output element datatype; BIPOLAR outputs the count's bit. */
   outputDatatype: string;
   outBits: number;
@@ -83,13 +133,16 @@ export function laneActivation(l: LaneActivation): string {
   const cw = clog2(l.steps + 1);
   const cnt = `cnt_${l.lane}`;
   const t = `t_${l.lane}`;
+  const thr = `${l.word}[(${l.lane * l.steps} + ${t}) * ${l.bits} +: ${l.bits}]`;
+  let cmp = l.unsigned ? `${thr} <= ${l.value}` : `$signed(${thr}) <= $signed(${l.value})`;
+  if (l.none) cmp = `!${l.none} && ${cmp}`;
   const lines = [
     `  reg [${cw - 1}:0] ${cnt};`,
     `  integer ${t};`,
     '  always @* begin',
     `    ${cnt} = ${cw}'d0;`,
     `    for (${t} = 0; ${t} < ${l.steps}; ${t} = ${t} + 1)`,
-    `      if ($signed(${l.word}[(${l.lane * l.steps} + ${t}) * ${l.bits} +: ${l.bits}]) <= $signed(${l.value})) ${cnt} = ${cnt} + ${cw}'d1;`,
+    `      if (${cmp}) ${cnt} = ${cnt} + ${cw}'d1;`,
     '  end',
   ];
   const ob = l.outBits;
