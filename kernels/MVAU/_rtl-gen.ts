@@ -8,32 +8,9 @@
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
 import { datatype } from '../../src/kernel.js';
-import { clog2, foldCounter, inputData, laneActivation, nodeModule, outputData, paddedWidth, readmemh, romDecl, signedBits, thresholdRows, thresholdWords } from '../../src/kernel.js';
+import { clog2, codingOf, extendElement as extend, signExtend as sext, valueBits, foldCounter, inputData, laneActivation, nodeModule, outputData, paddedWidth, readmemh, romDecl, signedBits, thresholdRows, thresholdWords } from '../../src/kernel.js';
 import { checkFolding, mvau, widths, type MvauAttrs } from './_model.js';
 import { accumulatorRange, weightWords } from './_layout.js';
-
-type Coding = 'unsigned' | 'signed' | 'bipolar';
-
-function codingOf(dtName: string): Coding {
-  const dt = datatype(dtName);
-  return dt.name === 'BIPOLAR' ? 'bipolar' : dt.signed() ? 'signed' : 'unsigned';
-}
-
-/** Width of an element read as a two's-complement value. */
-function valueBits(coding: Coding, bits: number): number {
-  return coding === 'bipolar' ? 2 : coding === 'signed' ? bits : bits + 1;
-}
-
-/** `expr` (of `from` bits, an element of `coding`) as `to`-bit two's complement. */
-function extend(expr: string, bit: (i: number) => string, from: number, coding: Coding, to: number): string {
-  if (coding === 'bipolar') return to === 2 ? `{~${bit(0)}, 1'b1}` : `{{${to - 1}{~${bit(0)}}}, 1'b1}`;
-  if (to === from) return expr;
-  return coding === 'unsigned' ? `{${to - from}'d0, ${expr}}` : `{{${to - from}{${bit(from - 1)}}}, ${expr}}`;
-}
-
-function sext(expr: string, sign: string, from: number, to: number): string {
-  return to === from ? expr : `{{${to - from}{${sign}}}, ${expr}}`;
-}
 
 function supported(node: KernelNodeView, a: MvauAttrs): void {
   for (const [what, dt] of [['inputDataType', a.inputDataType], ['weightDataType', a.weightDataType], ['outputDataType', a.outputDataType]] as const) {

@@ -2,3 +2,4 @@
 export * from './pack.js';
 export * from './verilog.js';
 export * from './thresholds.js';
+export * from './datapath.js';
