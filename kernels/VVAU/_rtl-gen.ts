@@ -9,7 +9,7 @@
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView, type TensorValue } from '../../src/index.js';
 import {
-  clog2, codingOf, datatype, encodeElement, extendElement, foldCounter, inputData, laneActivation, nodeModule, numbers, outputData,
+  clog2, codingOf, datatype, encodeElement, extendElement, foldCounter, inputData, laneActivation, nodeModule, numbers, outputData, outputRegister,
   paddedWidth, readmemh, romDecl, signExtend, signedBits, thresholdRows, thresholdWords, valueBits,
 } from '../../src/kernel.js';
 import { kernelSize, vvau, type VvauAttrs } from './_model.js';
@@ -99,8 +99,8 @@ export function generateVvau(node: KernelNodeView): GeneratedNode {
   files[whex] = readmemh(weights.words, weights.bits);
 
   let b = inputData(0, SIMD * PE * A, 'x_word') + outputData(PE * OB, 'out_data');
-  b += `  reg out_valid;\n  reg [${PE * OB - 1}:0] out_reg;\n`;
-  b += `  wire last_sf;\n  wire out_free = !out_valid || out_V_TREADY;\n  wire can_step = !last_sf || out_free;\n`;
+  const outStage = outputRegister('step && last_sf', `{${Array.from({ length: PE }, (_, p) => `y_${PE - 1 - p}`).join(', ')}}`, PE * OB);
+  b += outStage.decl + '  wire last_sf;\n  wire can_step = !last_sf || out_free;\n';
   b += '  assign in0_V_TREADY = can_step;\n  wire step = can_step && in0_V_TVALID;\n';
   if (SF > 1) b += foldCounter('sf', SF, 'step') + `  wire first_sf = sf == ${clog2(SF)}'d0;\n`;
   b += `  assign last_sf = ${SF > 1 ? `sf == ${clog2(SF)}'d${SF - 1}` : "1'b1"};\n`;
@@ -122,7 +122,6 @@ export function generateVvau(node: KernelNodeView): GeneratedNode {
     b += `  wire [${t.bits - 1}:0] t_word = thresholds[${NF > 1 ? 'nf' : '0'}];\n`;
   }
 
-  const ys: string[] = [];
   for (let p = 0; p < PE; p++) {
     b += `  reg [${ACC - 1}:0] dot_${p};\n  reg [${XV - 1}:0] xv_${p};\n  reg [${WV - 1}:0] wv_${p};\n  reg [${PW - 1}:0] pr_${p};\n`;
     b += `  integer s_${p};\n  always @* begin\n    dot_${p} = ${ACC}'d0;\n`;
@@ -150,17 +149,8 @@ export function generateVvau(node: KernelNodeView): GeneratedNode {
     } else {
       b += `  wire [${OB - 1}:0] y_${p} = sum_${p}[${OB - 1}:0];\n  wire unused_sum_${p} = &{1'b0, sum_${p}[${ACC - 1}:${OB}]};\n`;
     }
-    ys.unshift(`y_${p}`);
   }
-  b += `  always @(posedge ap_clk) begin
-    if (!ap_rst_n) out_valid <= 1'b0;
-    else if (step && last_sf) out_valid <= 1'b1;
-    else if (out_V_TREADY) out_valid <= 1'b0;
-  end
-  always @(posedge ap_clk) if (step && last_sf) out_reg <= {${ys.join(', ')}};
-  assign out_data = out_reg;
-  assign out_V_TVALID = out_valid;
-`;
+  b += outStage.logic;
   files[`${node.name}.v`] = nodeModule({
     name: node.name,
     inputs: [paddedWidth(SIMD * PE * A)],
