@@ -11,6 +11,8 @@ import { ctx, view } from './kernels/support.js';
 import { lint, skipNoIcarus, skipNoVerilator, skipNoYosys, synth, writeNode } from './helpers/hdl-sim.js';
 import { rng, runCase } from './helpers/hdl-kernel.js';
 import { repoRoot } from './helpers/paths.js';
+import { synthStat } from './helpers/synth-stat.js';
+import { synthEstimate } from '../kernels/VVAU/_rtl-estimate.js';
 
 interface Cfg {
   C: number; k: [number, number]; dim: [number, number]; PE: number; SIMD: number; idt: string; wdt: string; odt: string;
@@ -118,6 +120,13 @@ test('VVAU rtl: Verilator lint clean, Yosys synth_xilinx', { skip: skipNoVerilat
     const node = view(vvauAttributes, attrs, { name: `VVAU_rtl_${what}`, consts: thresholds ? { 1: weights, 2: thresholds } : { 1: weights } });
     const w = writeNode(await rtl.generate!(node, ctx), path.join(repoRoot, 'kernels', 'VVAU'));
     assert.equal(lint(w), '', what);
-    if (what === 'int') assert.match(synth(w), /Number of cells/);
+    if (what === 'int') {
+      // Yosys vs the estimate of our RTL: DSP and BRAM exact, LUT within a factor of two (or 50 LUTs for small nodes).
+      const got = synthStat(synth(w));
+      const est = synthEstimate(node);
+      assert.equal(got.DSP, est.DSP, 'DSP');
+      assert.equal(got.BRAM_18K, est.BRAM_18K, 'BRAM');
+      assert.ok(est.LUT! <= 2 * got.LUT + 50 && est.LUT! >= got.LUT / 2 - 50, `LUT: Yosys ${got.LUT}, estimate ${est.LUT}`);
+    }
   }
 });

@@ -1,10 +1,12 @@
 /**
- * What Yosys `synth_xilinx` makes of the generated ChannelwiseOp (_rtl-gen.ts): per lane the Func's
- * datapath on the W-bit two's-complement operands, the parameter ROM (C/PE words of PE·PV bits, LUT logic),
- * the fold counter. Coefficients fitted on Yosys 0.23 runs (docs/RTL-KERNELS.md).
+ * What Yosys `synth_xilinx` (xc7) makes of the generated ChannelwiseOp (_rtl-gen.ts): per lane the Func's
+ * datapath on the W-bit two's-complement operands (add: a carry chain, ≈ 1 LUT per result bit kept, none for a constant; mul: a
+ * DSP48E1 when the kept result is ≥ 9 bits, else a LUT multiplier ≈ XV·PV LUTs, or a few shifts and adds by a
+ * constant when there is one fold; compare: a carry chain, ≈ W/2 LUTs; a ROM of ≤ 16 words folds into them), the parameter ROM of C/PE words
+ * (src/hdl/rom-estimate.ts; with one fold the parameters are constants folded into the datapath), the
+ * fold counter.
  */
-import { resources, type KernelNodeView } from '../../src/kernel.js';
-import { datatype, numbers } from '../../src/kernel.js';
+import { datatype, numbers, resources, romSynthEstimate, type KernelNodeView } from '../../src/kernel.js';
 import { channelwiseOpAttributes } from './kernel.js';
 import { channelwiseWidths } from './_rtl-gen.js';
 
@@ -16,8 +18,15 @@ export function synthEstimate(node: KernelNodeView): Record<string, number> {
   const { XV, PV, RW, OB } = channelwiseWidths(a, params);
   const W = Math.max(XV, PV, RW);
   const NF = a.NumChannels / a.PE;
-  const lane = a.Func === 'add' ? Math.min(W, OB) : a.Func === 'mul' ? 0 : Math.ceil(W / 2) + 1;
-  const rom = NF > 1 ? a.PE * PV * Math.ceil(NF / 64) : 0;
-  const dsp = a.Func === 'mul' && XV > 1 && PV > 1 ? a.PE : 0;
-  return resources({ LUT: a.PE * lane + rom + (NF > 1 ? Math.ceil(Math.log2(NF)) : 0) + 1, DSP: dsp });
+  const kept = Math.min(RW, OB);
+  const onDsp = a.Func === 'mul' && NF > 1 && kept >= 9;
+  let lane: number;
+  // Adding a constant (one fold) maps onto the CARRY4 chain alone.
+  if (a.Func === 'add') lane = NF > 1 ? kept : 0;
+  else if (a.Func === 'mul') lane = onDsp ? 0 : NF > 1 ? XV * PV : Math.ceil(kept / 4);
+  else lane = Math.ceil(W / 2) + 1;
+  // Add and compare fold a ROM of ≤ 16 words into their carry-chain LUTs (address + operand bit ≤ 6 inputs).
+  const rom = a.Func !== 'mul' && NF <= 16 ? { LUT: 0, BRAM_18K: 0 } : romSynthEstimate(NF, a.PE * PV, false);
+  const control = NF > 1 ? 2 * Math.ceil(Math.log2(NF)) : 0;
+  return resources({ LUT: a.PE * lane + rom.LUT + control + 1, DSP: onDsp ? a.PE : 0, BRAM_18K: rom.BRAM_18K });
 }

@@ -3,3 +3,4 @@ export * from './pack.js';
 export * from './verilog.js';
 export * from './thresholds.js';
 export * from './datapath.js';
+export * from './rom-estimate.js';
