@@ -9,8 +9,8 @@
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView, type TensorValue } from '../../src/index.js';
 import {
-  clog2, codingOf, datatype, encodeElement, extendElement, foldCounter, inputData, laneActivation, nodeModule, numbers, outputData, outputRegister,
-  paddedWidth, readmemh, romDecl, signExtend, signedBits, thresholdRows, thresholdWords, valueBits,
+  clog2, codingOf, datatype, encodeElement, foldCounter, inputData, macLane, nodeModule, numbers, outputData, outputRegister,
+  paddedWidth, readmemh, romDecl, signedBits, thresholdRows, thresholdWords, valueBits,
 } from '../../src/kernel.js';
 import { kernelSize, vvau, type VvauAttrs } from './_model.js';
 
@@ -90,7 +90,7 @@ export function generateVvau(node: KernelNodeView): GeneratedNode {
   const NF = C / PE;
   const WMEM = SF * NF;
   const range = vvauAccumulatorRange(w, a);
-  const { A, W, OB, XV, WV, PW, ACC } = vvauDatapath(a, range);
+  const { A, W, OB, ACC } = vvauDatapath(a, range);
   const xc = codingOf(a.inputDataType);
   const wc = codingOf(a.weightDataType);
   const weights = vvauWeightWords(w, a);
@@ -123,32 +123,11 @@ export function generateVvau(node: KernelNodeView): GeneratedNode {
   }
 
   for (let p = 0; p < PE; p++) {
-    b += `  reg [${ACC - 1}:0] dot_${p};\n  reg [${XV - 1}:0] xv_${p};\n  reg [${WV - 1}:0] wv_${p};\n  reg [${PW - 1}:0] pr_${p};\n`;
-    b += `  integer s_${p};\n  always @* begin\n    dot_${p} = ${ACC}'d0;\n`;
-    b += `    for (s_${p} = 0; s_${p} < ${SIMD}; s_${p} = s_${p} + 1) begin\n`;
-    const xs = (i: number | string) => `x_word[(s_${p} * ${PE} + ${p}) * ${A} + ${i}]`;
-    const ws = (i: number | string) => `w_word[(${p * SIMD} + s_${p}) * ${W} + ${i}]`;
-    const xsel = A === 1 ? xs(0) : `x_word[(s_${p} * ${PE} + ${p}) * ${A} +: ${A}]`;
-    const wsel = W === 1 ? ws(0) : `w_word[(${p * SIMD} + s_${p}) * ${W} +: ${W}]`;
-    b += `      xv_${p} = ${extendElement(xsel, xs, A, xc, XV)};\n`;
-    b += `      wv_${p} = ${extendElement(wsel, ws, W, wc, WV)};\n`;
-    b += `      pr_${p} = ${signExtend(`xv_${p}`, `xv_${p}[${XV - 1}]`, XV, PW)} * ${signExtend(`wv_${p}`, `wv_${p}[${WV - 1}]`, WV, PW)};\n`;
-    b += `      dot_${p} = dot_${p} + ${signExtend(`pr_${p}`, `pr_${p}[${PW - 1}]`, PW, ACC)};\n`;
-    b += '    end\n  end\n';
-    if (SF > 1) {
-      b += `  reg [${ACC - 1}:0] acc_${p};\n`;
-      b += `  wire [${ACC - 1}:0] sum_${p} = (first_sf ? ${ACC}'d0 : acc_${p}) + dot_${p};\n`;
-      b += `  always @(posedge ap_clk) if (step && !last_sf) acc_${p} <= sum_${p};\n`;
-    } else {
-      b += `  wire [${ACC - 1}:0] sum_${p} = dot_${p};\n`;
-    }
-    if (thr) {
-      b += laneActivation({ lane: p, value: `sum_${p}`, word: 't_word', steps: tsteps, bits: tbits, outputDatatype: a.outputDataType, outBits: OB, actVal: a.ActVal, out: `y_${p}` });
-    } else if (OB >= ACC) {
-      b += `  wire [${OB - 1}:0] y_${p} = ${signExtend(`sum_${p}`, `sum_${p}[${ACC - 1}]`, ACC, OB)};\n`;
-    } else {
-      b += `  wire [${OB - 1}:0] y_${p} = sum_${p}[${OB - 1}:0];\n  wire unused_sum_${p} = &{1'b0, sum_${p}[${ACC - 1}:${OB}]};\n`;
-    }
+    b += macLane({
+      lane: p, simd: SIMD, xOffset: (s) => `(${s} * ${PE} + ${p}) * ${A}`, wOffset: (s) => `(${p * SIMD} + ${s}) * ${W}`,
+      xBits: A, wBits: W, xCoding: xc, wCoding: wc, mode: 'multiply', acc: ACC, folds: SF > 1, outBits: OB,
+      activation: thr ? { steps: tsteps, bits: tbits, outputDatatype: a.outputDataType, actVal: a.ActVal } : undefined,
+    });
   }
   b += outStage.logic;
   files[`${node.name}.v`] = nodeModule({
