@@ -8,32 +8,9 @@
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
 import { datatype } from '../../src/kernel.js';
-import { clog2, foldCounter, inputData, laneActivation, nodeModule, outputData, paddedWidth, readmemh, romDecl, signedBits, thresholdRows, thresholdWords } from '../../src/kernel.js';
+import { clog2, codingOf, valueBits, foldCounter, inputData, macLane, nodeModule, outputData, paddedWidth, readmemh, romDecl, signedBits, thresholdRows, thresholdWords } from '../../src/kernel.js';
 import { checkFolding, mvau, widths, type MvauAttrs } from './_model.js';
 import { accumulatorRange, weightWords } from './_layout.js';
-
-type Coding = 'unsigned' | 'signed' | 'bipolar';
-
-function codingOf(dtName: string): Coding {
-  const dt = datatype(dtName);
-  return dt.name === 'BIPOLAR' ? 'bipolar' : dt.signed() ? 'signed' : 'unsigned';
-}
-
-/** Width of an element read as a two's-complement value. */
-function valueBits(coding: Coding, bits: number): number {
-  return coding === 'bipolar' ? 2 : coding === 'signed' ? bits : bits + 1;
-}
-
-/** `expr` (of `from` bits, an element of `coding`) as `to`-bit two's complement. */
-function extend(expr: string, bit: (i: number) => string, from: number, coding: Coding, to: number): string {
-  if (coding === 'bipolar') return to === 2 ? `{~${bit(0)}, 1'b1}` : `{{${to - 1}{~${bit(0)}}}, 1'b1}`;
-  if (to === from) return expr;
-  return coding === 'unsigned' ? `{${to - from}'d0, ${expr}}` : `{{${to - from}{${bit(from - 1)}}}, ${expr}}`;
-}
-
-function sext(expr: string, sign: string, from: number, to: number): string {
-  return to === from ? expr : `{{${to - from}{${sign}}}, ${expr}}`;
-}
 
 function supported(node: KernelNodeView, a: MvauAttrs): void {
   for (const [what, dt] of [['inputDataType', a.inputDataType], ['weightDataType', a.weightDataType], ['outputDataType', a.outputDataType]] as const) {
@@ -139,40 +116,12 @@ export function generateMvau(node: KernelNodeView): GeneratedNode {
 
   const ys: string[] = [];
   for (let p = 0; p < PE; p++) {
-    // dot_p: this tile's SIMD products of lane p.
-    b += `  reg [${ACC - 1}:0] dot_${p};\n`;
-    if (!xnor && !bothBipolar) b += `  reg [${XV - 1}:0] xv_${p};\n  reg [${WV - 1}:0] wv_${p};\n  reg [${PW - 1}:0] pr_${p};\n`;
-    b += `  integer s_${p};\n  always @* begin\n    dot_${p} = ${ACC}'d0;\n`;
-    b += `    for (s_${p} = 0; s_${p} < ${SIMD}; s_${p} = s_${p} + 1) begin\n`;
-    const xs = (i: number | string) => `x_word[s_${p} * ${A} + ${i}]`;
-    const ws = (i: number | string) => `w_word[(${p * SIMD} + s_${p}) * ${W} + ${i}]`;
-    const xsel = A === 1 ? xs(0) : `x_word[s_${p} * ${A} +: ${A}]`;
-    const wsel = W === 1 ? ws(0) : `w_word[(${p * SIMD} + s_${p}) * ${W} +: ${W}]`;
-    if (xnor) {
-      b += `      if (${xsel} == ${wsel}) dot_${p} = dot_${p} + ${ACC}'d1;\n`;
-    } else if (bothBipolar) {
-      b += `      dot_${p} = (${xsel} == ${wsel}) ? dot_${p} + ${ACC}'d1 : dot_${p} - ${ACC}'d1;\n`;
-    } else {
-      b += `      xv_${p} = ${extend(xsel, xs, A, xc, XV)};\n`;
-      b += `      wv_${p} = ${extend(wsel, ws, W, wc, WV)};\n`;
-      b += `      pr_${p} = ${sext(`xv_${p}`, `xv_${p}[${XV - 1}]`, XV, PW)} * ${sext(`wv_${p}`, `wv_${p}[${WV - 1}]`, WV, PW)};\n`;
-      b += `      dot_${p} = dot_${p} + ${sext(`pr_${p}`, `pr_${p}[${PW - 1}]`, PW, ACC)};\n`;
-    }
-    b += '    end\n  end\n';
-    if (SF > 1) {
-      b += `  reg [${ACC - 1}:0] acc_${p};\n`;
-      b += `  wire [${ACC - 1}:0] sum_${p} = (first_sf ? ${ACC}'d0 : acc_${p}) + dot_${p};\n`;
-      b += `  always @(posedge ap_clk) if (step && !last_sf) acc_${p} <= sum_${p};\n`;
-    } else {
-      b += `  wire [${ACC - 1}:0] sum_${p} = dot_${p};\n`;
-    }
-    if (thr) {
-      b += laneActivation({ lane: p, value: `sum_${p}`, word: 't_word', steps: tsteps, bits: tbits, outputDatatype: a.outputDataType, outBits: OB, actVal: a.ActVal, out: `y_${p}` });
-    } else if (OB >= ACC) {
-      b += `  wire [${OB - 1}:0] y_${p} = ${sext(`sum_${p}`, `sum_${p}[${ACC - 1}]`, ACC, OB)};\n`;
-    } else {
-      b += `  wire [${OB - 1}:0] y_${p} = sum_${p}[${OB - 1}:0];\n  wire unused_sum_${p} = &{1'b0, sum_${p}[${ACC - 1}:${OB}]};\n`;
-    }
+    b += macLane({
+      lane: p, simd: SIMD, xOffset: (s) => `${s} * ${A}`, wOffset: (s) => `(${p * SIMD} + ${s}) * ${W}`,
+      xBits: A, wBits: W, xCoding: xc, wCoding: wc, mode: xnor ? 'xnor' : bothBipolar ? 'bipolar' : 'multiply',
+      acc: ACC, folds: SF > 1, outBits: OB,
+      activation: thr ? { steps: tsteps, bits: tbits, outputDatatype: a.outputDataType, actVal: a.ActVal } : undefined,
+    });
     ys.unshift(`y_${p}`);
   }
   b += `  always @(posedge ap_clk) begin

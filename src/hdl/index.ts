@@ -3,3 +3,5 @@ export * from './pack.js';
 export * from './verilog.js';
 export * from './thresholds.js';
 export * from './streams.js';
+export * from './datapath.js';
+export * from './rom-estimate.js';

@@ -106,3 +106,24 @@ export function foldCounter(name: string, n: number, enable: string): string {
 export function romDecl(name: string, bits: number, depth: number, file: string): string {
   return `  reg [${bits - 1}:0] ${name} [0:${depth - 1}];\n  initial $readmemh(${verilogString(file)}, ${name});\n`;
 }
+
+/**
+ * The output stage of a one-register kernel: `out_reg` (bits wide) loads `value` when `load`, `out_valid`
+ * holds it until out_V_TREADY; drives out_V_TVALID and the `out_data` wire of `outputData`. `decl` (emit
+ * before use) declares them and `out_free` (= !out_valid || out_V_TREADY: the kernel may load); `logic`
+ * (emit after `load` and `value` are declared) holds the registers.
+ */
+export function outputRegister(load: string, value: string, bits: number): { decl: string; logic: string } {
+  return {
+    decl: `  reg out_valid;\n  reg [${bits - 1}:0] out_reg;\n  wire out_free = !out_valid || out_V_TREADY;\n`,
+    logic: `  always @(posedge ap_clk) begin
+    if (!ap_rst_n) out_valid <= 1'b0;
+    else if (${load}) out_valid <= 1'b1;
+    else if (out_V_TREADY) out_valid <= 1'b0;
+  end
+  always @(posedge ap_clk) if (${load}) out_reg <= ${value};
+  assign out_data = out_reg;
+  assign out_V_TVALID = out_valid;
+`,
+  };
+}

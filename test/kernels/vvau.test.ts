@@ -74,11 +74,15 @@ test('VVAU_hls LUT/BRAM/DSP against hand-computed values', () => {
   assert.equal(vvauHls.estimate!(view(vvauAttributes, { ...V, ram_style: 'auto' }), ctx).BRAM_18K, 0);
 });
 
-test('VVAU_rtl: Versal only, no thresholds, signed weights; DSP = P·ceil(Q/3)', () => {
+test('VVAU_rtl: viable for every integer VVAU; FINN\'s rule (Versal, no thresholds, signed weights, both ≥ 4 bits) picks it by default; DSP = P·ceil(Q/3)', () => {
   const ok = { ...V, inputDataType: 'INT4', noActivation: 1, outputDataType: 'INT32' };
-  assert.equal(vvauRtl.isViable!(view(vvauAttributes, ok, { target: VCK190 }), ctx), true);
-  assert.equal(vvauRtl.isViable!(view(vvauAttributes, ok), ctx), false); // Pynq-Z1 is not Versal
-  assert.equal(vvauRtl.isViable!(view(vvauAttributes, { ...ok, noActivation: 0, outputDataType: 'UINT2' }, { target: VCK190 }), ctx), false);
-  assert.equal(vvauRtl.isViable!(view(vvauAttributes, { ...ok, weightDataType: 'UINT4' }, { target: VCK190 }), ctx), false);
+  assert.equal(vvauRtl.isDefault!(view(vvauAttributes, ok, { target: VCK190 }), ctx), true);
+  assert.equal(vvauRtl.isDefault!(view(vvauAttributes, ok), ctx), false); // Pynq-Z1 is not Versal
+  assert.equal(vvauRtl.isDefault!(view(vvauAttributes, { ...ok, noActivation: 0, outputDataType: 'UINT2' }, { target: VCK190 }), ctx), false);
+  assert.equal(vvauRtl.isDefault!(view(vvauAttributes, { ...ok, weightDataType: 'UINT4' }, { target: VCK190 }), ctx), false);
+  for (const attrs of [ok, { ...ok, noActivation: 0, outputDataType: 'UINT2' }, { ...ok, weightDataType: 'UINT4' }]) {
+    assert.equal(vvauRtl.isViable!(view(vvauAttributes, attrs), ctx), true);
+  }
+  assert.equal(vvauRtl.isViable!(view(vvauAttributes, { ...ok, mem_mode: 'external' }), ctx), false);
   assert.equal(vvauRtl.estimate!(view(vvauAttributes, ok, { target: VCK190 }), ctx).DSP, 2); // 2·ceil(3/3)
 });
