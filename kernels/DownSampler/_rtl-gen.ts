@@ -4,7 +4,7 @@
  * Phase counters (mod Stride) beside the row/column counters avoid a division. One input word per cycle.
  */
 import type { GeneratedNode, KernelNodeView } from '../../src/index.js';
-import { clog2, counterSink, datatype, inputData, nestedCounters, nodeModule, outputData, outputRegister, paddedWidth, requireDivides } from '../../src/kernel.js';
+import { clog2, counterSink, datatype, inputData, nestedCounters, nodeModule, outputData, slotOutputRegister, paddedWidth, requireDivides } from '../../src/kernel.js';
 import type { z } from '../../src/index.js';
 import type { downSamplerAttributes } from './kernel.js';
 
@@ -44,7 +44,7 @@ export function generateDownSampler(node: KernelNodeView): GeneratedNode {
     b += `  assign keep = col_ph_zero${twoD ? ' && row_ph_zero' : ''};\n`;
     b += counterSink('last', dims.map((d) => `${d.name}_last`));
   }
-  b += outputRegister(W, 'push && keep', 'in_data');
+  b += slotOutputRegister(W, 'push && keep', 'in_data');
   const text = nodeModule({
     name: node.name,
     inputs: [paddedWidth(W)],

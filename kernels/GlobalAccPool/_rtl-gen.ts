@@ -5,7 +5,7 @@
  * output register instead. One input word per cycle; the output overlaps the last pixel.
  */
 import { BrainsmithError, smallestDataType, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
-import { counterSink, datatype, elementValue, inputData, nestedCounters, nodeModule, outputData, outputRegister, paddedWidth, prod, requireDivides, type ElementCoding } from '../../src/kernel.js';
+import { counterSink, datatype, elementValue, inputData, nestedCounters, nodeModule, outputData, slotOutputRegister, paddedWidth, prod, requireDivides, type ElementCoding } from '../../src/kernel.js';
 import type { z } from '../../src/index.js';
 import type { globalAccPoolAttributes } from './kernel.js';
 
@@ -54,7 +54,7 @@ export function generateGlobalAccPool(node: KernelNodeView): GeneratedNode {
   }
   b += `  wire [${WW - 1}:0] sum = {${sums.join(', ')}};\n`;
   if (pixels > 1) b += `  always @(posedge ap_clk) if (push) acc${NF === 1 ? '' : '[fold]'} <= sum;\n`;
-  b += outputRegister(WW, 'push && pix_last', 'sum');
+  b += slotOutputRegister(WW, 'push && pix_last', 'sum');
   const text = nodeModule({
     name: node.name,
     inputs: [paddedWidth(PE * A)],

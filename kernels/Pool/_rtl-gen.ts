@@ -6,7 +6,7 @@
  * One input word per cycle.
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
-import { counterSink, datatype, elementMax, elementValue, inputData, nestedCounters, nodeModule, outputData, outputRegister, paddedWidth, prod, signedBits, type ElementCoding } from '../../src/kernel.js';
+import { counterSink, datatype, elementMax, elementValue, inputData, nestedCounters, nodeModule, outputData, slotOutputRegister, paddedWidth, prod, signedBits, type ElementCoding } from '../../src/kernel.js';
 import { avgShift, pool } from './kernel.js';
 
 function coding(dtName: string): ElementCoding {
@@ -62,7 +62,7 @@ export function generatePool(node: KernelNodeView): GeneratedNode {
     }
     if (K > 1) b += `  always @(posedge ap_clk) if (push) acc_${p} <= r_${p};\n`;
   }
-  b += outputRegister(PE * OB, 'push && tap_last', `{${res.join(', ')}}`);
+  b += slotOutputRegister(PE * OB, 'push && tap_last', `{${res.join(', ')}}`);
   const what = max ? 'MaxPool' : `QuantAvgPool (sum of ${RW} bits >> ${shift})`;
   const text = nodeModule({
     name: node.name,

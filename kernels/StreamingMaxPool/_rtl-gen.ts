@@ -8,7 +8,7 @@
  * consumed and dropped. One input word per cycle.
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
-import { clog2, counterSink, datatype, elementMax, inputData, nestedCounters, nodeModule, outputData, outputRegister, paddedWidth, requireDivides, type ElementCoding } from '../../src/kernel.js';
+import { clog2, counterSink, datatype, elementMax, inputData, nestedCounters, nodeModule, outputData, slotOutputRegister, paddedWidth, requireDivides, type ElementCoding } from '../../src/kernel.js';
 import type { z } from '../../src/index.js';
 import type { streamingMaxPoolAttributes } from './kernel.js';
 
@@ -104,7 +104,7 @@ export function generateStreamingMaxPool(node: KernelNodeView): GeneratedNode {
   }
   b += `  wire [${WW - 1}:0] res = (${first}) ? in_data : {${res.join(', ')}};\n`;
   b += `  always @(posedge ap_clk) if (push && in_win) ${depth === 1 ? 'run' : 'run_mem[addr]'} <= res;\n`;
-  b += outputRegister(WW, 'push && emit_beat', 'res');
+  b += slotOutputRegister(WW, 'push && emit_beat', 'res');
   const text = nodeModule({
     name: node.name,
     inputs: [paddedWidth(WW)],

@@ -7,7 +7,7 @@
  * pixel. One output word per cycle.
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
-import { clog2, counterSink, datatype, inputData, nestedCounters, nodeModule, outputData, outputRegister, paddedWidth } from '../../src/kernel.js';
+import { clog2, counterSink, datatype, inputData, nestedCounters, nodeModule, outputData, slotOutputRegister, paddedWidth } from '../../src/kernel.js';
 import type { z } from '../../src/index.js';
 import type { upsampleAttributes } from './kernel.js';
 
@@ -94,7 +94,7 @@ export function generateUpsample(node: KernelNodeView): GeneratedNode {
   if (ih > 1 && rowW > 1) b += `  wire unused_rows = &{1'b0, iy[${rowW - 1}:1], sy[${rowW - 1}:1]};\n`;
   b += `  reg [${WW - 1}:0] rows [0:${depth - 1}];\n`;
   b += `  always @(posedge ap_clk) if (push) rows[${addr('iy', 'ix')}] <= in_data;\n`;
-  b += outputRegister(WW, 'emit', `rows[${addr('sy', 'sx')}]`);
+  b += slotOutputRegister(WW, 'emit', `rows[${addr('sy', 'sx')}]`);
   const text = nodeModule({
     name: node.name,
     inputs: [paddedWidth(WW)],

@@ -3,7 +3,7 @@
  * wrap-around counters over a folded shape, the output register with AXI-Stream backpressure, and the
  * element-wise maximum of two raw elements.
  */
-import { clog2, type ElementCoding } from './verilog.js';
+import { clog2, outputRegister, type ElementCoding } from './verilog.js';
 
 /**
  * Counters over a folded shape, innermost first: counter i advances when `enable` and every inner counter is
@@ -35,21 +35,12 @@ export function counterSink(name: string, signals: readonly string[]): string {
 
 /**
  * The output register: `out_data` (declared by `outputData`) and out_V_TVALID come from registers loaded with
- * `value` on `emit`; `slot` (declared here) is high when a word may be loaded this cycle.
+ * `value` on `emit` (verilog.ts's `outputRegister`); `slot` (declared by the caller) is high when a word may be
+ * loaded this cycle.
  */
-export function outputRegister(bits: number, emit: string, value: string): string {
-  return `  reg out_valid;
-  reg [${bits - 1}:0] out_reg;
-  assign slot = !out_valid || out_V_TREADY;
-  always @(posedge ap_clk) begin
-    if (!ap_rst_n) out_valid <= 1'b0;
-    else if (${emit}) out_valid <= 1'b1;
-    else if (out_V_TREADY) out_valid <= 1'b0;
-  end
-  always @(posedge ap_clk) if (${emit}) out_reg <= ${value};
-  assign out_data = out_reg;
-  assign out_V_TVALID = out_valid;
-`;
+export function slotOutputRegister(bits: number, emit: string, value: string): string {
+  const r = outputRegister(emit, value, bits);
+  return `${r.decl}  assign slot = out_free;\n${r.logic}`;
 }
 
 /**
