@@ -7,8 +7,13 @@ export default defineBackend({
   name: 'StreamingDataWidthConverter_rtl',
   kernel: 'StreamingDataWidthConverter',
   language: 'rtl',
-  description: 'RTL width converter; only when one width is a multiple of the other',
-  isViable(node) {
+  description: 'RTL width converter (any ratio: through the lcm width when neither divides the other)',
+  /** Our generator converts any pair of widths. */
+  isViable() {
+    return true;
+  },
+  /** FINN's rule: its RTL converter only takes widths where one is a multiple of the other, else HLS. */
+  isDefault(node) {
     const a = dwc(node);
     return a.inWidth % a.outWidth === 0 || a.outWidth % a.inWidth === 0;
   },

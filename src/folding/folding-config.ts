@@ -107,7 +107,34 @@ export interface ApplyConfigResult {
   unmatched: string[];
   /** Hardware nodes without a per-node entry. */
   unconfigured: string[];
+  /** Entries written for the other backend (`MVAU_hls_0`) that configured a node (`MVAU_rtl_0`). */
+  crossBackend: { entry: string; node: string }[];
   changed: boolean;
+}
+
+/**
+ * FINN names a node after its backend (`MVAU_hls_0`), so a config written for FINN's default backends names no
+ * node of a `--prefer rtl` build. Such an entry still configures `<Kernel>_<other>_<N>` when it names no node
+ * itself and every node of that kernel uses one backend: FINN's per-op-type counters then number them alike.
+ */
+function crossBackendKeys(all: readonly Node[], names: ReadonlyMap<Node, string>, config: FoldingConfig): Map<Node, string> {
+  const languages = new Map<string, Set<string | undefined>>();
+  for (const node of all) {
+    const kind = hwNodeKind(node);
+    if (kind) languages.set(kind.kernel, (languages.get(kind.kernel) ?? new Set()).add(kind.language));
+  }
+  const taken = new Set(names.values());
+  const out = new Map<Node, string>();
+  for (const node of all) {
+    const kind = hwNodeKind(node);
+    const name = names.get(node)!;
+    if (!kind?.language || config.nodes[name] || languages.get(kind.kernel)!.size !== 1) continue;
+    const m = new RegExp(`^${kind.kernel}_${kind.language}_(\\d+)$`).exec(name);
+    const other = kind.language === 'rtl' ? 'hls' : 'rtl';
+    const key = m ? `${kind.kernel}_${other}_${m[1]}` : undefined;
+    if (key && config.nodes[key] && !taken.has(key)) out.set(node, key);
+  }
+  return out;
 }
 
 function sameValue(a: unknown, b: ConfigValue): boolean {
@@ -132,16 +159,19 @@ export async function applyFoldingConfig(model: Model, config: FoldingConfig, hw
     changed = true;
   };
   const specs = new Map<string, AttributeChecks | undefined>();
+  const crossKeys = crossBackendKeys(all, names, config);
+  const crossBackend: ApplyConfigResult['crossBackend'] = [];
   for (const node of all) {
     const kind = hwNodeKind(node);
     const name = names.get(node)!;
-    if (config.nodes[name]) {
+    const key = config.nodes[name] ? name : crossKeys.get(node);
+    if (key) {
       let spec: AttributeChecks | undefined;
       if (kind && hw) {
         if (!specs.has(node.opType)) specs.set(node.opType, await declaredAttributes(hw, node));
         spec = specs.get(node.opType);
       }
-      checkEntry(name, node, config.nodes[name], spec);
+      checkEntry(key, node, config.nodes[key], spec);
     }
     // Defaults first, then the node's own entry; each attribute is written once with its final value.
     const wanted = new Map<string, ConfigValue>();
@@ -151,10 +181,11 @@ export async function applyFoldingConfig(model: Model, config: FoldingConfig, hw
         if (hit) wanted.set(attr, hit.value);
       }
     }
-    const entry = config.nodes[name];
-    if (entry) {
-      used.add(name);
+    const entry = key ? config.nodes[key] : undefined;
+    if (key && entry) {
+      used.add(key);
       applied.push(name);
+      if (key !== name) crossBackend.push({ entry: key, node: name });
       for (const [attr, v] of Object.entries(entry)) wanted.set(attr, v);
     } else if (kind) {
       unconfigured.push(name);
@@ -163,7 +194,7 @@ export async function applyFoldingConfig(model: Model, config: FoldingConfig, hw
   }
   if (hw) await checkLegalFolding(model, hw);
   const unmatched = Object.keys(config.nodes).filter((k) => !used.has(k));
-  return { applied, unmatched, unconfigured, changed };
+  return { applied, unmatched, unconfigured, crossBackend, changed };
 }
 
 

@@ -12,7 +12,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { cliPath, hasShared, shared } from '../helpers/paths.js';
@@ -47,13 +46,6 @@ function sim(dir: string, simulator: string, args: string[]): SimJson {
   return r;
 }
 
-/** A FINN folding config for the rtl nodes of --prefer rtl: FINN's files key the MVAU/LabelSelect entries `…_hls_N`. */
-function rtlFoldingConfig(dir: string, n: number): string {
-  const file = path.join(dir, `custom_${n}_rtl.json`);
-  writeFileSync(file, readFileSync(shared('labs', `custom_${n}_folding_config.json`), 'utf8').replace(/_hls_(\d+)"/g, '_rtl_$1"'));
-  return file;
-}
-
 interface Model {
   name: string; model: string[]; args?: (dir: string) => string[]; golden?: [string, string];
   /** Estimated cycles per frame (the slowest node's). */
@@ -63,7 +55,8 @@ interface Model {
 
 const MODELS: Model[] = [
   { name: 'tfc-w1a1-flattened', model: ['labs', 'tfc-w1a1-flattened.onnx'], estimate: 896 },
-  ...[0, 1, 2, 3, 4].map((n): Model => ({ name: `tfc-w1a1-flattened custom_${n}`, model: ['labs', 'tfc-w1a1-flattened.onnx'], args: (dir) => ['--folding-config', rtlFoldingConfig(dir, n)], estimate: n < 2 ? 784 / (14 * (n + 1)) : 14, simulator: 'icarus' })),
+  ...[0, 1, 2, 3, 4].map((n): Model => ({ name: `tfc-w1a1-flattened custom_${n}`, model: ['labs', 'tfc-w1a1-flattened.onnx'], // FINN's files key the MVAU/LabelSelect entries `…_hls_N`: they configure the `…_rtl_N` nodes.
+    args: () => ['--folding-config', shared('labs', `custom_${n}_folding_config.json`)], estimate: n < 2 ? 784 / (14 * (n + 1)) : 14, simulator: 'icarus' })),
   { name: 'TFC_2W2A', model: ['qonnx-zoo', 'TFC_2W2A.onnx'], estimate: 784 },
   { name: 'unsw_nb15-mlp-w2a2', model: ['qonnx-zoo', 'unsw_nb15-mlp-w2a2.onnx'], estimate: 640 },
   // The model ends in class scores; --insert-topk makes the label the golden file holds (in hardware).

@@ -20,6 +20,10 @@ export default defineTransform({
     if (!file) return false;
     const config = readFoldingConfig(file);
     const r = await applyFoldingConfig(model, config, ctx.hw);
+    if (r.crossBackend.length) {
+      const pairs = r.crossBackend.map((c) => `${c.entry} → ${c.node}`).join(', ');
+      ctx.log.info(`folding config ${file}: ${r.crossBackend.length} entries of the other backend configure their namesakes (${pairs})`);
+    }
     for (const name of r.unmatched) ctx.log.warn(`folding config ${file}: entry '${name}' matches no node of the model`);
     if (r.unconfigured.length) ctx.log.debug(`folding config ${file} has no entry for: ${r.unconfigured.join(', ')}`);
     ctx.log.info(`folding config ${file}: applied to ${r.applied.length} node${r.applied.length === 1 ? '' : 's'}`);
