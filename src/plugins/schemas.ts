@@ -111,6 +111,7 @@ export const backendDeclarationSchema = z.strictObject({
   parallelism: fn.optional(),
   streamWidths: fn.optional(),
   estimate: fn.optional(),
+  synthEstimate: fn.optional(),
   generate: fn.optional(),
 });
 export const stepDeclarationSchema = z.strictObject({ ...stepFields, run: fn });
