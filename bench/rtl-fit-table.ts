@@ -174,10 +174,11 @@ export const FIT_TABLE: FitConfig[] = [
   ...LABELSELECT_ROWS.map(labelSelectConfig),
 ];
 
-/** A few small configurations per kernel (the test of estimate against Yosys). */
+/** A few configurations of the table (the test of estimates against Yosys): one per kernel, above 100 LUT where the kernel has such. */
 export const FIT_SMOKE: FitConfig[] = [
-  mvauConfig({ MW: 32, MH: 8, SIMD: 4, PE: 2, idt: 'UINT2', wdt: 'INT2', odt: 'UINT2' }),
-  thresholdingConfig({ C: 16, PE: 4, idt: 'INT8', odt: 'UINT2' }),
-  dwcConfig({ inWidth: 8, outWidth: 64 }),
-  fifoConfig({ depth: 64, width: 16 }),
+  fifoConfig({ depth: 64, width: 64 }),
+  dwcConfig({ inWidth: 64, outWidth: 8 }),
+  labelSelectConfig({ labels: 100, PE: 10, K: 1, idt: 'UINT8' }),
+  mvauConfig({ MW: 8, MH: 8, SIMD: 2, PE: 2, idt: 'INT8', wdt: 'INT8', odt: 'INT32', noActivation: true }),
+  thresholdingConfig({ C: 16, PE: 2, idt: 'UINT8', odt: 'BINARY' }),
 ];

@@ -71,13 +71,13 @@ export async function chooseYosys(wanted?: YosysKind): Promise<Yosys> {
   return y;
 }
 
-/** Runs the WebAssembly Yosys on every file of argv[2] (the folder), writing the log back there. */
+/** Runs the WebAssembly Yosys on every file of argv[2] (the folder), writing the log back there (the dynamic import is spelled so that the CLI bundler leaves it alone). */
 const WASM_RUNNER = `
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 const [entry, dir, script, log] = process.argv.slice(1);
-const { runYosys } = await import(pathToFileURL(entry).href);
+const { runYosys } = await ${'import'}(pathToFileURL(entry).href);
 const files = {};
 for (const f of readdirSync(dir)) files[f] = readFileSync(join(dir, f));
 let code = 0;
