@@ -9,7 +9,7 @@ export interface BenchRecord {
   name: string;
   /** Median of the samples, in `unit`. */
   median: number;
-  unit: 'ms' | 's' | 'us' | 'ns' | 'MB/s' | 'GB/s' | 'x' | 'items/s' | 'MB';
+  unit: 'ms' | 's' | 'us' | 'ns' | 'MB/s' | 'GB/s' | 'x' | 'items/s' | 'MB' | '%';
   samples?: number[];
   /** A target from the issue, as text, e.g. '>= 1 GB/s'. */
   target?: string;

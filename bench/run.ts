@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRecord } from './harness.js';
 
-const SUITES = ['cli', 'whole-process', 'io', 'ir', 'plugins', 'exec', 'pipeline', 'estimate', 'compile', 'folding', 'hardware', 'fifo-sizing'];
+const SUITES = ['cli', 'whole-process', 'io', 'ir', 'plugins', 'exec', 'pipeline', 'estimate', 'compile', 'folding', 'hardware', 'fifo-sizing', 'synth'];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 

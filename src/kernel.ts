@@ -4,7 +4,7 @@
  * estimates, FPGA targets, and the binding layer's types. Built-in kernels use exactly this.
  */
 export * from './hw/kernel-lib.js';
-export { bram18Count, uramCount, bramEfficiency, uramEfficiency, resources } from './estimate/memory.js';
+export { bram18Count, uramCount, bramEfficiency, uramEfficiency, resources, synthResources } from './estimate/memory.js';
 export { divisors } from './util/divisors.js';
 export { BOARD_PARTS, KNOWN_BOARDS, boardPart, dspFamilyOf, isVersalPart, resolveTarget } from './estimate/boards.js';
 export { hwNodeKind, reportNames, type HwNodeKind } from './hw/hw-nodes.js';

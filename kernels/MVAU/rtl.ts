@@ -2,6 +2,7 @@ import { defineBackend } from '../../src/index.js';
 import { datatype, resources } from '../../src/kernel.js';
 import { checkFolding, lutMvauEstimate, mvau, rtlPossible, weightMemory } from './_model.js';
 import { generateMvau } from './_rtl-gen.js';
+import { synthEstimate } from './_rtl-estimate.js';
 
 export default defineBackend({
   name: 'MVAU_rtl',
@@ -32,6 +33,10 @@ export default defineBackend({
     const dsp58 = node.target?.dspFamily === 'DSP58';
     const dsp = dsp58 ? a.PE * Math.ceil(a.SIMD / 3) : Math.ceil(a.PE / 4) * a.SIMD;
     return resources({ ...weightMemory(a), LUT: 0, DSP: dsp });
+  },
+  /** What Yosys makes of our RTL (docs/RTL-ESTIMATES.md); `estimate` keeps FINN's formulas. */
+  synthEstimate(node) {
+    return synthEstimate(node);
   },
   generate(node) {
     return generateMvau(node);

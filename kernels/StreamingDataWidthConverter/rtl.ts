@@ -2,6 +2,7 @@ import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/kernel.js';
 import { dwc, dwcLut } from './_model.js';
 import { generateDwc } from './_rtl-gen.js';
+import { synthEstimate } from './_rtl-estimate.js';
 
 export default defineBackend({
   name: 'StreamingDataWidthConverter_rtl',
@@ -20,6 +21,10 @@ export default defineBackend({
   /** FINN's converter LUT model applies to both implementations. */
   estimate(node) {
     return resources({ LUT: dwcLut(dwc(node)) });
+  },
+  /** What Yosys makes of the converters (docs/RTL-ESTIMATES.md); `estimate` keeps FINN's formula. */
+  synthEstimate(node) {
+    return synthEstimate(node);
   },
   generate(node) {
     return generateDwc(node);

@@ -2,6 +2,7 @@ import { defineBackend } from '../../src/index.js';
 import { bramEfficiency, datatype, resources, uramEfficiency } from '../../src/kernel.js';
 import { thresholding, type ThresholdingAttrs } from './_model.js';
 import { generateThresholding } from './_rtl-gen.js';
+import { synthEstimate } from './_rtl-estimate.js';
 
 type MemClass = 'URAM' | 'BRAM' | 'LUTRAM';
 /** Primitive aspect ratios (width × depth) per class. */
@@ -60,6 +61,10 @@ export default defineBackend({
       URAM: totals.URAM,
       URAM_efficiency: uramEfficiency(bits.URAM, totals.URAM),
     });
+  },
+  /** What Yosys makes of our RTL (docs/RTL-ESTIMATES.md); `estimate` keeps FINN's formulas. */
+  synthEstimate(node) {
+    return synthEstimate(node);
   },
   generate(node) {
     return generateThresholding(node);

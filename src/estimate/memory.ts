@@ -44,3 +44,20 @@ export function resources(r: Partial<Record<'BRAM_18K' | 'BRAM_efficiency' | 'LU
     DSP: r.DSP ?? 0,
   };
 }
+
+/**
+ * A synthesis prediction (a backend's `synthEstimate`) with the keys of FINN's post_synth_resources.json, in
+ * its order: LUT (logic, LUTRAM sites and SRLs, as Vivado's "Total LUTs"), SRL, FF, BRAM_36K, BRAM_18K, URAM,
+ * DSP; anything not given is 0. LUT is rounded to a whole number.
+ */
+export function synthResources(r: Partial<Record<'LUT' | 'SRL' | 'FF' | 'BRAM_36K' | 'BRAM_18K' | 'URAM' | 'DSP', number>>): Record<string, number> {
+  return {
+    LUT: Math.round(r.LUT ?? 0),
+    SRL: r.SRL ?? 0,
+    FF: Math.round(r.FF ?? 0),
+    BRAM_36K: r.BRAM_36K ?? 0,
+    BRAM_18K: r.BRAM_18K ?? 0,
+    URAM: r.URAM ?? 0,
+    DSP: r.DSP ?? 0,
+  };
+}

@@ -111,6 +111,15 @@ class Bound implements BoundNode {
     return this.b?.impl.estimate ? this.backendHook('estimate', (i) => i.estimate!(this.view, this.b!.ctx)) : undefined;
   }
 
+  get hasSynthEstimate(): boolean {
+    return typeof this.b?.impl.synthEstimate === 'function';
+  }
+
+  synthResources(): ResourceEstimate | undefined {
+    if (this.b?.impl.synthEstimate) return this.backendHook('synthEstimate', (i) => i.synthEstimate!(this.view, this.b!.ctx));
+    return this.resources();
+  }
+
   async generate(): Promise<GeneratedNode | undefined> {
     const b = this.b;
     if (!b?.impl.generate) return undefined;

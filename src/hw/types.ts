@@ -75,6 +75,13 @@ export interface BoundNode {
   opAndParamCounts(): Record<string, number>;
   /** The backend's resource estimate; undefined when no backend (or no estimate hook) is there. */
   resources(): ResourceEstimate | undefined;
+  /**
+   * What synthesis with Yosys should give for the node's generated RTL: the backend's `synthEstimate`, else its
+   * `estimate`; undefined when the backend has neither.
+   */
+  synthResources(): ResourceEstimate | undefined;
+  /** Whether `synthResources` comes from a `synthEstimate` hook (not from `estimate`). */
+  readonly hasSynthEstimate: boolean;
   /** The backend's hardware for the node; undefined when the backend generates nothing. */
   generate(): Promise<GeneratedNode | undefined>;
   /** Whether the node's backend has a `generate` hook. */

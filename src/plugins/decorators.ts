@@ -15,7 +15,7 @@ type ClassDecorator = <C extends Ctor>(cls: C, context?: unknown) => C;
 /** Metadata only: behaviour comes from the class methods. */
 export type TransformMeta = Omit<TransformDeclaration, 'apply' | 'setup' | 'teardown'>;
 export type KernelMeta = Omit<KernelDeclaration, 'execute' | 'inferShapes' | 'inferDatatypes' | 'parallelism' | 'cycles' | 'streamWidths' | 'opAndParamCounts' | 'streamBehaviour' | 'setup' | 'teardown'>;
-export type BackendMeta = Omit<BackendDeclaration, 'isViable' | 'isDefault' | 'cycles' | 'parallelism' | 'streamWidths' | 'streamBehaviour' | 'estimate' | 'generate' | 'setup' | 'teardown'>;
+export type BackendMeta = Omit<BackendDeclaration, 'isViable' | 'isDefault' | 'cycles' | 'parallelism' | 'streamWidths' | 'streamBehaviour' | 'estimate' | 'synthEstimate' | 'generate' | 'setup' | 'teardown'>;
 export type StepMeta = Omit<CommonMeta, 'setup' | 'teardown'>;
 
 function decorator(kind: ComponentKind, meta: object): ClassDecorator {

@@ -17,7 +17,7 @@ const DATA_KEYS = [
 const HOOKS = [
   'setup', 'teardown', 'apply', 'run',
   'execute', 'inferShapes', 'inferDatatypes', 'parallelism', 'cycles', 'streamWidths', 'opAndParamCounts', 'streamBehaviour',
-  'isViable', 'isDefault', 'estimate', 'generate',
+  'isViable', 'isDefault', 'estimate', 'synthEstimate', 'generate',
 ];
 
 function optionsJsonSchema(schema: unknown): unknown {

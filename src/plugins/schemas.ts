@@ -113,6 +113,7 @@ export const backendDeclarationSchema = z.strictObject({
   streamWidths: fn.optional(),
   streamBehaviour: fn.optional(),
   estimate: fn.optional(),
+  synthEstimate: fn.optional(),
   generate: fn.optional(),
 });
 export const stepDeclarationSchema = z.strictObject({ ...stepFields, run: fn });

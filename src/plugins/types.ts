@@ -214,6 +214,12 @@ export interface BackendDeclaration<O = Record<string, unknown>> extends CommonM
   /** Resources: BRAM_18K, BRAM_efficiency, LUT, URAM, URAM_efficiency, DSP. */
   estimate?(node: KernelNodeView, ctx: PluginContext<O>): ResourceEstimate;
   /**
+   * What Yosys `synth_xilinx` makes of this backend's generated RTL (FINN's post_synth_resources keys: LUT,
+   * SRL, FF, BRAM_36K, BRAM_18K, URAM, DSP). Optional: without it `estimate` is taken as the prediction.
+   * `brainsmith synth` prints it next to the synthesized numbers; `estimate` keeps FINN's formulas.
+   */
+  synthEstimate?(node: KernelNodeView, ctx: PluginContext<O>): ResourceEstimate;
+  /**
    * Hardware of one node: a pure function of the node view. The stitching step collects every node's files
    * and the library sources they name into the build's `hw/` folder.
    */

@@ -1,0 +1,184 @@
+/**
+ * The configurations the RTL estimates are held to (docs/RTL-ESTIMATES.md): per kernel, a builder from a few
+ * numbers to a node (attributes and seeded random constant inputs: weights, thresholds). To add a kernel: a
+ * builder returning { kernel, label, attrs, consts } and its rows in FIT_TABLE.
+ */
+import { datatype } from '../src/estimate/index.js';
+import { ElemType, makeTensor, type TensorValue } from '../src/index.js';
+
+export interface FitConfig {
+  /** Kernel folder under kernels/ (its kernel.ts schema and rtl.ts backend are used). */
+  kernel: string;
+  /** Short description, unique in the table. */
+  label: string;
+  attrs: Record<string, unknown>;
+  /** Constant inputs by input index (weights, thresholds). */
+  consts?: Record<number, TensorValue>;
+}
+
+/** A seeded generator of integers in [lo, hi] (xorshift32). */
+export function seeded(seed: number): (lo: number, hi: number) => number {
+  let s = seed >>> 0 || 1;
+  return (lo, hi) => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return lo + (s % (hi - lo + 1));
+  };
+}
+
+function hashLabel(label: string): number {
+  let h = 2166136261;
+  for (const c of label) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+function randomOf(dt: string, r: (lo: number, hi: number) => number): number {
+  if (dt === 'BIPOLAR') return r(0, 1) ? 1 : -1;
+  const t = datatype(dt);
+  return r(t.min(), t.max());
+}
+
+/** Rows of `steps` sorted random thresholds in [lo, hi]. */
+function thresholdTensor(rows: number, steps: number, lo: number, hi: number, r: (lo: number, hi: number) => number): TensorValue {
+  const t = new Float32Array(rows * steps);
+  for (let k = 0; k < rows; k++) {
+    const row = Array.from({ length: steps }, () => r(lo, hi)).sort((p, q) => p - q);
+    t.set(row, k * steps);
+  }
+  return makeTensor(ElemType.FLOAT, [rows, steps], t);
+}
+
+export interface MvauRow {
+  MW: number; MH: number; SIMD: number; PE: number;
+  idt: string; wdt: string;
+  /** Output datatype: with thresholds its width sets the steps (2^bits − 1); without, the accumulator's. */
+  odt: string;
+  xnor?: boolean;
+  noActivation?: boolean;
+}
+
+export function mvauConfig(c: MvauRow): FitConfig {
+  const label = `MVAU ${c.MW}x${c.MH} S${c.SIMD} P${c.PE} ${c.idt}x${c.wdt}${c.xnor ? ' xnor' : ''} -> ${c.odt}${c.noActivation ? ' noact' : ''}`;
+  const r = seeded(hashLabel(label));
+  const weights = makeTensor(ElemType.FLOAT, [c.MW, c.MH], Float32Array.from({ length: c.MW * c.MH }, () => randomOf(c.wdt, r)));
+  const attrs = {
+    MW: c.MW, MH: c.MH, SIMD: c.SIMD, PE: c.PE, inputDataType: c.idt, weightDataType: c.wdt, outputDataType: c.odt,
+    binaryXnorMode: c.xnor ? 1 : 0, noActivation: c.noActivation ? 1 : 0, ActVal: 0, numInputVectors: [1], mem_mode: 'internal_embedded',
+  };
+  if (c.noActivation) return { kernel: 'MVAU', label, attrs, consts: { 1: weights } };
+  const x = datatype(c.idt);
+  const w = datatype(c.wdt);
+  const mag = c.xnor ? c.MW : c.MW * Math.max(Math.abs(x.min()), Math.abs(x.max())) * Math.max(Math.abs(w.min()), Math.abs(w.max()));
+  const lo = c.xnor ? 0 : -mag;
+  const steps = 2 ** datatype(c.odt).bitwidth() - 1;
+  // Thresholds where accumulators mostly fall (within a few standard deviations of a random dot product).
+  const spread = Math.max(2, Math.round(Math.sqrt(c.MW) * (mag / c.MW) * 2));
+  const mid = c.xnor ? Math.round(c.MW / 2) : 0;
+  return { kernel: 'MVAU', label, attrs, consts: { 1: weights, 2: thresholdTensor(c.MH, steps, Math.max(lo, mid - spread), Math.min(mag, mid + spread), r) } };
+}
+
+export function thresholdingConfig(c: { C: number; PE: number; idt: string; odt: string }): FitConfig {
+  const label = `Thresholding C${c.C} P${c.PE} ${c.idt} -> ${c.odt}`;
+  const r = seeded(hashLabel(label));
+  const x = datatype(c.idt);
+  const steps = 2 ** datatype(c.odt).bitwidth() - 1;
+  const attrs = { NumChannels: c.C, PE: c.PE, inputDataType: c.idt, outputDataType: c.odt, numSteps: steps, ActVal: datatype(c.odt).signed() ? datatype(c.odt).min() : 0, numInputVectors: [1] };
+  return { kernel: 'Thresholding', label, attrs, consts: { 1: thresholdTensor(c.C, steps, x.min(), x.max(), r) } };
+}
+
+export function dwcConfig(c: { inWidth: number; outWidth: number; dt?: string }): FitConfig {
+  const dt = c.dt ?? 'UINT2';
+  const bits = datatype(dt).bitwidth();
+  const lcm = (a: number, b: number): number => { let x = a; let y = b; while (y) [x, y] = [y, x % y]; return (a * b) / x; };
+  const elems = lcm(c.inWidth, c.outWidth) / bits;
+  return { kernel: 'StreamingDataWidthConverter', label: `DWC ${c.inWidth} -> ${c.outWidth}`, attrs: { inWidth: c.inWidth, outWidth: c.outWidth, dataType: dt, shape: [1, elems * 4] } };
+}
+
+export function fifoConfig(c: { depth: number; width: number; dt?: string }): FitConfig {
+  const dt = c.dt ?? 'UINT8';
+  const per = c.width / datatype(dt).bitwidth();
+  return { kernel: 'StreamingFIFO', label: `FIFO depth ${c.depth} x ${c.width} bits`, attrs: { depth: c.depth, folded_shape: [1, 16, per], dataType: dt } };
+}
+
+export function labelSelectConfig(c: { labels: number; PE: number; K: number; idt: string }): FitConfig {
+  return { kernel: 'LabelSelect', label: `LabelSelect L${c.labels} P${c.PE} K${c.K} ${c.idt}`, attrs: { Labels: c.labels, PE: c.PE, K: c.K, inputDataType: c.idt } };
+}
+
+// Small enough that the whole table synthesizes in minutes (Yosys takes 10–150 s per MVAU on a loaded 2-core machine).
+const MVAU_ROWS: MvauRow[] = [
+  // XNOR-popcount (binary weights and inputs) with one threshold
+  ...[[64, 16, 8, 1], [64, 16, 16, 2], [128, 32, 16, 4], [64, 32, 32, 4], [64, 64, 64, 1], [256, 16, 32, 2], [32, 16, 8, 1], [32, 8, 4, 2], [16, 16, 16, 1]].map(([MW, MH, SIMD, PE]) => ({ MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'BINARY', wdt: 'BINARY', odt: 'BINARY', xnor: true })),
+  // Bipolar x bipolar, no activation
+  { MW: 16, MH: 8, SIMD: 4, PE: 2, idt: 'BIPOLAR', wdt: 'BIPOLAR', odt: 'INT8', noActivation: true },
+  { MW: 32, MH: 8, SIMD: 8, PE: 1, idt: 'BIPOLAR', wdt: 'BIPOLAR', odt: 'INT8', noActivation: true },
+  // Narrow integer multipliers, with thresholds and without
+  ...[[16, 8, 2, 2], [32, 8, 4, 2], [16, 16, 8, 1], [32, 16, 4, 4], [8, 8, 8, 2]].flatMap(([MW, MH, SIMD, PE]) => [
+    { MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'UINT2', wdt: 'INT2', odt: 'UINT2' },
+    { MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'INT2', wdt: 'INT2', odt: 'INT16', noActivation: true },
+  ]),
+  ...[[16, 8, 4, 2], [32, 8, 4, 1], [16, 16, 2, 4]].flatMap(([MW, MH, SIMD, PE]) => [
+    { MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'UINT3', wdt: 'INT3', odt: 'UINT3' },
+    { MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'UINT4', wdt: 'INT4', odt: 'INT16', noActivation: true },
+    { MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'INT4', wdt: 'INT4', odt: 'UINT2' },
+  ]),
+  // Mixed and wide
+  { MW: 32, MH: 8, SIMD: 8, PE: 2, idt: 'BINARY', wdt: 'INT2', odt: 'UINT2' },
+  { MW: 32, MH: 8, SIMD: 4, PE: 2, idt: 'UINT4', wdt: 'BIPOLAR', odt: 'INT16', noActivation: true },
+  { MW: 16, MH: 8, SIMD: 4, PE: 2, idt: 'UINT8', wdt: 'INT8', odt: 'INT32', noActivation: true },
+  { MW: 8, MH: 8, SIMD: 2, PE: 2, idt: 'INT8', wdt: 'INT8', odt: 'INT32', noActivation: true },
+  { MW: 16, MH: 4, SIMD: 4, PE: 1, idt: 'UINT8', wdt: 'INT4', odt: 'UINT4' },
+  // Deep weight memories (BRAM candidates)
+  { MW: 512, MH: 64, SIMD: 8, PE: 4, idt: 'BINARY', wdt: 'BINARY', odt: 'BINARY', xnor: true },
+  { MW: 256, MH: 64, SIMD: 4, PE: 4, idt: 'UINT2', wdt: 'INT2', odt: 'UINT2' },
+];
+
+const THRESHOLDING_ROWS = [
+  ...[[16, 1], [16, 4], [64, 2], [64, 8]].flatMap(([C, PE]) => [
+    { C: C!, PE: PE!, idt: 'INT8', odt: 'UINT2' },
+    { C: C!, PE: PE!, idt: 'INT16', odt: 'UINT4' },
+  ]),
+  ...[[16, 2], [64, 4], [128, 8], [784, 1]].flatMap(([C, PE]) => [
+    { C: C!, PE: PE!, idt: 'UINT8', odt: 'BINARY' },
+    { C: C!, PE: PE!, idt: 'INT12', odt: 'INT3' },
+  ]),
+  { C: 256, PE: 4, idt: 'INT8', odt: 'UINT2' },
+  { C: 512, PE: 4, idt: 'INT8', odt: 'UINT4' },
+];
+
+const DWC_ROWS = [
+  [8, 16], [8, 64], [8, 256], [16, 8], [64, 8], [256, 8], [6, 4], [4, 6], [12, 8], [24, 40], [98, 14], [14, 98], [32, 32], [2, 784], [784, 2], [48, 12], [8, 24], [40, 8],
+].map(([inWidth, outWidth]) => ({ inWidth: inWidth!, outWidth: outWidth! }));
+
+const FIFO_ROWS = [
+  [2, 8], [2, 64], [3, 8], [4, 8], [8, 16], [16, 8], [32, 8], [32, 32], [64, 16], [64, 64], [128, 8], [256, 8], [256, 32], [512, 8], [1024, 16], [100, 24], [2048, 8], [24, 128], [16, 128],
+].map(([depth, width]) => ({ depth: depth!, width: width! }));
+
+const LABELSELECT_ROWS = [
+  { labels: 10, PE: 1, K: 1, idt: 'INT16' },
+  { labels: 10, PE: 2, K: 1, idt: 'INT16' },
+  { labels: 10, PE: 1, K: 3, idt: 'INT8' },
+  { labels: 64, PE: 4, K: 5, idt: 'INT12' },
+  { labels: 100, PE: 10, K: 1, idt: 'UINT8' },
+  { labels: 1000, PE: 8, K: 5, idt: 'INT16' },
+  { labels: 16, PE: 16, K: 2, idt: 'INT8' },
+  { labels: 43, PE: 1, K: 1, idt: 'INT24' },
+];
+
+/** Every configuration of the fit (>= 100 nodes). */
+export const FIT_TABLE: FitConfig[] = [
+  ...MVAU_ROWS.map(mvauConfig),
+  ...THRESHOLDING_ROWS.map(thresholdingConfig),
+  ...DWC_ROWS.map(dwcConfig),
+  ...FIFO_ROWS.map(fifoConfig),
+  ...LABELSELECT_ROWS.map(labelSelectConfig),
+];
+
+/** A few configurations of the table (the test of estimates against Yosys): one per kernel, above 100 LUT where the kernel has such. */
+export const FIT_SMOKE: FitConfig[] = [
+  fifoConfig({ depth: 64, width: 64 }),
+  dwcConfig({ inWidth: 64, outWidth: 8 }),
+  labelSelectConfig({ labels: 100, PE: 10, K: 1, idt: 'UINT8' }),
+  mvauConfig({ MW: 8, MH: 8, SIMD: 2, PE: 2, idt: 'INT8', wdt: 'INT8', odt: 'INT32', noActivation: true }),
+  thresholdingConfig({ C: 16, PE: 2, idt: 'UINT8', odt: 'BINARY' }),
+];
