@@ -1,5 +1,6 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
 import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/kernel.js';
+import { channelwiseBehaviour } from './_stream-model.js';
 
 export const channelwiseOpAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -36,6 +37,10 @@ export default defineKernel({
   // PE folds NumChannels; cycles = prod(numInputVectors)·C/PE; output shape = input shape.
   ...channelStreamHooks(attrs),
   /** in = PE·A (the parameters are a constant), out = PE·B. */
+  /** When each word moves (FIFO sizing's dataflow model): _stream-model.ts. */
+  streamBehaviour(node) {
+    return channelwiseBehaviour(node);
+  },
   streamWidths(node) {
     const a = attrs(node);
     return { inputs: [a.PE * datatype(a.inputDataType).bitwidth()], outputs: [a.PE * datatype(a.outputDataType).bitwidth()] };

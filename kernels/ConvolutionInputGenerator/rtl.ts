@@ -2,6 +2,7 @@ import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/kernel.js';
 import { bufferWidth, geometry, isOneD, ramWidthFor, rtlBufferDepth, rtlCycles, swg, swgRtlAttributes, type SwgAttrs, type SwgRtlAttrs } from './_model.js';
 import { generateSwg, rtlGenerateProblem } from './_rtl-gen.js';
+import { synthEstimate } from './_rtl-estimate.js';
 
 /**
  * FINN's rule for its rtl SWG: parallel_window needs SIMD = IFMChannels and no dynamic mode; M (not implemented
@@ -70,6 +71,10 @@ export default defineBackend({
     const lut = 300 + (a.ram_style === 'distributed' ? width * Math.ceil(rtlBufferDepth(a) / 38) : 0);
     const uram = a.ram_style === 'ultra' && count > 0 ? Math.ceil(depth / 4096) * Math.ceil(width / 72) * count : 0;
     return resources({ BRAM_18K: bram, LUT: lut, URAM: uram });
+  },
+  /** What Yosys makes of our generated RTL (`estimate` keeps FINN's formula for the default compile). */
+  synthEstimate(node) {
+    return synthEstimate(node);
   },
   generate(node) {
     return generateSwg(node);

@@ -2,6 +2,7 @@ import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/kernel.js';
 import { fmpadding } from './_model.js';
 import { generateFmpadding } from './_rtl-gen.js';
+import { synthEstimate } from './_rtl-estimate.js';
 
 export default defineBackend({
   name: 'FMPadding_rtl',
@@ -18,6 +19,10 @@ export default defineBackend({
   },
   estimate() {
     return resources({});
+  },
+  /** What Yosys makes of our generated RTL (`estimate` keeps FINN's formula for the default compile). */
+  synthEstimate(node) {
+    return synthEstimate(node);
   },
   generate(node) {
     return generateFmpadding(node);

@@ -1,5 +1,6 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
 import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, type KernelNodeView } from '../../src/kernel.js';
+import { lookupBehaviour } from './_stream-model.js';
 
 export const lookupAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -25,6 +26,10 @@ export default defineKernel({
     return {};
   },
   /** in = one index per cycle; out = one embedding per cycle (ext_mem_width bits with external memory). */
+  /** When each word moves (FIFO sizing's dataflow model): _stream-model.ts. */
+  streamBehaviour(node) {
+    return lookupBehaviour(node);
+  },
   streamWidths(node) {
     const a = attrs(node);
     const out = a.mem_mode === 'external' ? a.ext_mem_width : a.EmbeddingDim * datatype(a.EmbeddingType).bitwidth();

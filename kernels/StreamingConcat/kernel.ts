@@ -1,5 +1,6 @@
 import { defineKernel, z, BrainsmithError } from '../../src/index.js';
 import { datatype, datatypeName, floatTensor, hwCommonAttributes, numbers, positiveInt, prod, requireDivides, requireLastAxis, type KernelNodeView } from '../../src/kernel.js';
+import { concatBehaviour } from './_stream-model.js';
 
 export const streamingConcatAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -35,6 +36,10 @@ export default defineKernel({
     return { SIMD: { dimension: 'gcd(ChannelsPerStream)', size: gcdAll(a.ChannelsPerStream), fold: 'keep' as const } };
   },
   /** SIMD·bits on every input and on the output. */
+  /** When each word moves (FIFO sizing's dataflow model): _stream-model.ts. */
+  streamBehaviour(node) {
+    return concatBehaviour(node);
+  },
   streamWidths(node) {
     const a = attrs(node);
     const inW = a.SIMD * datatype(a.inputDataType).bitwidth();

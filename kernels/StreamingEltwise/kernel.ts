@@ -1,5 +1,6 @@
 import { defineKernel, z, smallestDataType } from '../../src/index.js';
 import { channelStreamHooks, datatype, datatypeName, floatTensor, hwCommonAttributes, twoStreams, positiveInt, requireDivides, type KernelNodeView } from '../../src/kernel.js';
+import { eltwiseBehaviour } from './_stream-model.js';
 
 export const streamingEltwiseAttributes = z.looseObject({
   ...hwCommonAttributes,
@@ -48,6 +49,10 @@ export default defineKernel({
     return { PE: { dimension: 'NumChannels', size: attrs(node).NumChannels, fold: 'keep' as const } };
   },
   /** in = PE·bits of each input, out = PE·bits of the result type. */
+  /** When each word moves (FIFO sizing's dataflow model): _stream-model.ts. */
+  streamBehaviour(node) {
+    return eltwiseBehaviour(node);
+  },
   streamWidths(node) {
     const a = attrs(node);
     const b = (t: string) => a.PE * datatype(t).bitwidth();

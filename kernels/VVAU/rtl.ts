@@ -2,6 +2,7 @@ import { defineBackend } from '../../src/index.js';
 import { datatype, resources } from '../../src/kernel.js';
 import { rtlPossible, vvau, weightMemory } from './_model.js';
 import { generateVvau, vvauGeneratable } from './_rtl-gen.js';
+import { synthEstimate } from './_rtl-estimate.js';
 
 export default defineBackend({
   name: 'VVAU_rtl',
@@ -24,6 +25,10 @@ export default defineBackend({
   estimate(node) {
     const a = vvau(node);
     return resources({ ...weightMemory(a), LUT: 0, DSP: a.PE * Math.ceil(a.SIMD / 3) });
+  },
+  /** What Yosys makes of our generated RTL (`estimate` keeps FINN's formula for the default compile). */
+  synthEstimate(node) {
+    return synthEstimate(node);
   },
   generate(node) {
     return generateVvau(node);
