@@ -5,10 +5,10 @@
  * - GTSRB with FINN's custom fold (its `…_hls_N` entries configure the rtl nodes) and `--insert-topk`, and at
  *   800k fps: Thresholding (float input), FMPadding, ConvolutionInputGenerator, MVAU, Pool, LabelSelect, width
  *   converters and FIFOs (Verilator);
- * - the project's fixtures: dws-gap-w2a2 (VVAU, DownSampler, GlobalAccPool), the same with a blueprint that
- *   leaves 2×2/2 max pooling to StreamingMaxPool, embed-residual (Lookup, ChannelwiseOp, StreamingConcat,
+ * - the project's fixtures: dws-gap-w2a2 (VVAU, DownSampler, UpsampleNearestNeighbour, GlobalAccPool), the same
+ *   with a blueprint that leaves 2×2/2 max pooling to StreamingMaxPool, embed-residual (Lookup, ChannelwiseOp, StreamingConcat,
  *   DuplicateStreams, AddStreams, StreamingEltwise; its reconvergent paths need `--fifo-sizing`) (Icarus);
- * - ESPCN with nearest-neighbour upsampling (UpsampleNearestNeighbour), one frame (Verilator).
+ * - ESPCN with nearest-neighbour upsampling: generated and linted (one frame takes minutes to simulate).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,7 +63,7 @@ const CASES: Case[] = [
     name: 'dws-gap-w2a2', simulator: 'icarus', frames: 20,
     model: () => path.join(repoRoot, 'fixtures', 'dws-gap-w2a2.onnx'),
     args: () => ['--target-fps', '100000', '--fifo-sizing', 'model'],
-    kernels: ['VVAU', 'DownSampler', 'GlobalAccPool', 'Pool'],
+    kernels: ['VVAU', 'DownSampler', 'UpsampleNearestNeighbour', 'GlobalAccPool', 'Pool'],
   },
   {
     name: 'dws-gap-w2a2, StreamingMaxPool', simulator: 'icarus', frames: 20,
@@ -81,8 +81,10 @@ const CASES: Case[] = [
     args: () => ['--target-fps', '100000', '--fifo-sizing', 'model'],
     kernels: ['Lookup', 'ChannelwiseOp', 'StreamingConcat', 'DuplicateStreams', 'AddStreams', 'StreamingEltwise'],
   },
+  // One ESPCN frame is millions of cycles of a 49-node design (minutes in Verilator): generated and linted
+  // here, simulated by hand (docs/HARDWARE.md).
   {
-    name: 'ESPCN (nearest-neighbour upsampling)', simulator: 'verilator', frames: 1,
+    name: 'ESPCN (nearest-neighbour upsampling)', simulator: 'verilator', frames: 0,
     model: () => shared('qonnx', 'bsd300x3-espcn', 'nn_resize', 'quant_model.onnx'),
     args: () => ['--target-fps', '2000'],
     kernels: ['UpsampleNearestNeighbour', 'ConvolutionInputGenerator', 'FMPadding', 'MVAU'],
@@ -92,7 +94,7 @@ const CASES: Case[] = [
 const seen = new Set<string>();
 
 for (const c of CASES) {
-  test(`${c.name}: --prefer rtl --generate, lint-clean, bit-exact in ${c.simulator} under 30% stalls`, { skip }, () => {
+  test(`${c.name}: --prefer rtl --generate, lint-clean${c.frames ? `, bit-exact in ${c.simulator} under 30% stalls` : ''}`, { skip }, () => {
     const dir = tempDir('bs-conv-rtl-');
     const out = path.join(dir, 'out');
     const r = cli(['compile', c.model(), '-o', out, '--board', 'Pynq-Z2', '--clock-ns', '10', '--prefer', 'rtl', '--generate', '--json', ...c.args(dir)], dir);
@@ -107,6 +109,7 @@ for (const c of CASES) {
     assert.equal(lint.status, 0, lint.stderr);
     assert.equal(lint.stderr.trim(), '');
 
+    if (c.frames === 0) return;
     const s = cli(['sim', out, '--simulator', c.simulator, '--frames', String(c.frames), '--stall', '0.3', '--json'], dir);
     assert.equal(s.code, 0, s.stderr.split('\n').filter((l) => l.trim()).slice(-3).join('\n'));
     const sim = JSON.parse(s.stdout) as { frames: number; reference: { ok: boolean; message: string } };
