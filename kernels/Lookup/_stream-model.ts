@@ -3,15 +3,9 @@
  * reference §2.17); the next index moves in the cycle the previous row leaves.
  */
 import type { KernelNodeView, StreamBehaviour } from '../../src/kernel.js';
-import { prod } from '../../src/kernel.js';
+import { prod, reduceBehaviour } from '../../src/kernel.js';
 
 export function lookupBehaviour(node: KernelNodeView): StreamBehaviour {
   const n = prod((node.attrs as { InputShape: number[] }).InputShape);
-  return {
-    words: { in0: n, out0: n },
-    rules: [
-      { at: 'in0', on: 'out0', word: (i) => i - 1, delay: 0 },
-      { at: 'out0', on: 'in0', word: (j) => j, delay: 1 },
-    ],
-  };
+  return reduceBehaviour(n, 1);
 }

@@ -3,17 +3,10 @@
  * same iteration (both inputs move together) and writes the result one cycle later.
  */
 import type { KernelNodeView, StreamBehaviour } from '../../src/kernel.js';
-import { prod } from '../../src/kernel.js';
+import { prod, reduceRules } from '../../src/kernel.js';
 
 export function eltwiseBehaviour(node: KernelNodeView): StreamBehaviour {
   const a = node.attrs as { NumChannels: number; PE: number; numInputVectors: number[] };
   const n = (prod(a.numInputVectors) * a.NumChannels) / a.PE;
-  return {
-    words: { in0: n, in1: n, out0: n },
-    rules: [
-      { at: 'in0', on: 'out0', word: (i) => i - 1, delay: 0 },
-      { at: 'out0', on: 'in0', word: (j) => j, delay: 1 },
-    ],
-    together: [['in0', 'in1']],
-  };
+  return { words: { in0: n, in1: n, out0: n }, rules: reduceRules(1), together: [['in0', 'in1']] };
 }
