@@ -10,7 +10,7 @@ export { BOARD_PARTS, KNOWN_BOARDS, boardPart, dspFamilyOf, isVersalPart, resolv
 export { hwNodeKind, reportNames, type HwNodeKind } from './hw/hw-nodes.js';
 export { decodeAttribute, decodeAttributes } from './hw/node-view.js';
 export type {
-  KernelNodeView, FpgaTarget, ParallelismParam, StreamWidths, StreamBehaviour, StreamRule, ResourceEstimate, GeneratedNode,
+  KernelNodeView, FpgaTarget, ParallelismParam, StreamWidths, StreamBehaviour, StreamRule, StreamOrder, ResourceEstimate, GeneratedNode,
   KernelDeclaration, BackendDeclaration, KernelAttributeSpec,
 } from './plugins/types.js';
 export type { HwApi, BoundNode, BindOptions, NodesOptions, BackendChoice, BackendPreferences } from './hw/types.js';

@@ -238,5 +238,8 @@ export function generateSwg(node: KernelNodeView): GeneratedNode {
     ],
     body: b,
   });
-  return { module: node.name, files: { [`${node.name}.v`]: text } };
+  // Depthwise and parallel-window streams go channel fold by channel fold (reference §2.4), not in Im2Col order.
+  const folded = a.depthwise === 1 || a.parallel_window === 1;
+  const outputOrder = folded && a.SIMD < a.IFMChannels ? [{ taps: a.ConvKernelDim[0]! * a.ConvKernelDim[1]!, channels: a.IFMChannels, simd: a.SIMD }] : undefined;
+  return { module: node.name, files: { [`${node.name}.v`]: text }, ...(outputOrder ? { outputOrder } : {}) };
 }

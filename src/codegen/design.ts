@@ -2,6 +2,7 @@
  * What generation writes beside the HDL in `hw/design.json`, and what `brainsmith sim` reads back: the top,
  * its streams (tensor, datatype, word layout), every node's module, files and streams, in compile order.
  */
+import type { StreamOrder } from '../plugins/types.js';
 
 /** One AXI-Stream of the design, as FINN packs it (reference §1): element 0 at the LSB, TDATA padded to bytes. */
 export interface StreamInfo {
@@ -18,6 +19,8 @@ export interface StreamInfo {
   elemsPerWord?: number;
   /** Words per frame. */
   wordsPerFrame?: number;
+  /** The element order on the stream when it is not the tensor's C order (set by the producer's generator). */
+  order?: StreamOrder;
 }
 
 export interface NodeInfo {

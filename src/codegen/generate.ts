@@ -12,7 +12,7 @@ import type { Model } from '../ir/model.js';
 import type { Node } from '../ir/node.js';
 import type { Registry } from '../plugins/registry.js';
 import type { BackendLanguage } from '../plugins/schemas.js';
-import type { FpgaTarget } from '../plugins/types.js';
+import type { FpgaTarget, StreamOrder } from '../plugins/types.js';
 import { DESIGN_FILE, isHdlSource, type HwDesign, type NodeInfo, type StreamInfo } from './design.js';
 import { nodeGenerator } from './node-backend.js';
 import { dataflowPartition } from './partition.js';
@@ -82,6 +82,7 @@ export async function generateHardware(model: Model, reg: Registry, outDir: stri
   const nodes: NodeInfo[] = [];
   const widths = new Map<string, number>();
   const producerWidth = new Map<string, { node: string; bits: number }>();
+  const orderOf = new Map<string, StreamOrder>(); // tensor -> element order its producer declared
   const stitchNodes = [];
 
   for (const node of part.nodes) {
@@ -125,6 +126,19 @@ export async function generateHardware(model: Model, reg: Registry, outDir: stri
       const bits = gen.widths.outputs[k];
       if (bits === undefined) throw new BrainsmithError('E_CODEGEN_WIRING', `node '${node.name}': kernel ${gen.kernel} gives no stream width for output ${k} ('${t}')`, { kind: 'work' });
       return streamInfo(model, t, bits);
+    });
+    for (const s of inputs) {
+      const order = orderOf.get(s.tensor);
+      if (order) s.order = order;
+    }
+    // A stream keeps its producer's order through a node that keeps its shape (a FIFO, a width converter).
+    const passed = inputs.length === 1 && outputs.length === 1 && inputs[0]!.order && inputs[0]!.shape.join() === outputs[0]!.shape.join() ? inputs[0]!.order : undefined;
+    outputs.forEach((s, k) => {
+      const order = out.outputOrder?.[k] ?? (k === 0 ? passed : undefined);
+      if (order) {
+        s.order = order;
+        orderOf.set(s.tensor, order);
+      }
     });
     for (const s of outputs) {
       producerWidth.set(s.tensor, { node: node.name, bits: s.bits });

@@ -164,6 +164,17 @@ export interface KernelDeclaration<O = Record<string, unknown>> extends CommonMe
   streamBehaviour?(node: KernelNodeView, ctx: PluginContext<O>): StreamBehaviour;
 }
 
+/**
+ * A stream whose elements are not in its tensor's C order: each pixel's `taps` × `channels` block (tap-major in
+ * the tensor, as Im2Col) travels channel-fold-major: for each group of `simd` channels, every tap (FINN's
+ * depthwise window order, reference §2.4). Simulation packs and unpacks frames through it.
+ */
+export interface StreamOrder {
+  taps: number;
+  channels: number;
+  simd: number;
+}
+
 /** What a backend's `generate` returns for one node. */
 export interface GeneratedNode {
   /** The node's top module (FINN: named after the node, e.g. `MVAU_rtl_0`), with FINN's port names. */
@@ -181,6 +192,8 @@ export interface GeneratedNode {
    * their maximum per cycle.
    */
   occupancy?: { count: string; push: string };
+  /** Per output stream, its element order when it is not the tensor's C order (a depthwise window stream). */
+  outputOrder?: (StreamOrder | undefined)[];
 }
 
 export interface BackendDeclaration<O = Record<string, unknown>> extends CommonMeta<O> {

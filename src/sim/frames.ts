@@ -1,12 +1,33 @@
 /**
  * Frames of tensors as stream words and back, with FINN's packing (reference §1): a frame's tensor in C
- * order, `elemsPerWord` elements per word, element 0 at the LSB. And the bit-exact comparison of simulated
+ * order (or in the stream's declared order: a depthwise window stream), `elemsPerWord` elements per word,
+ * element 0 at the LSB. And the bit-exact comparison of simulated
  * frames with the reference executor's.
  */
 import { BrainsmithError } from '../errors.js';
 import { packStream, unpackStream } from '../hdl/pack.js';
 import { tensorToNumbers, type TensorValue } from '../tensor/tensor-value.js';
 import type { StreamInfo } from '../codegen/design.js';
+
+/**
+ * Stream position → tensor index of one frame in the stream's order (identity when it has none, or when one
+ * fold holds every channel).
+ */
+function streamPositions(s: StreamInfo, n: number): Int32Array | undefined {
+  const o = s.order;
+  if (!o || o.simd === o.channels) return undefined;
+  const block = o.taps * o.channels;
+  if (n % block !== 0 || o.channels % o.simd !== 0) {
+    throw new BrainsmithError('E_SIM_LAYOUT', `stream '${s.tensor}': its order (${o.taps} taps × ${o.channels} channels in folds of ${o.simd}) does not tile its ${n} elements per frame`, { kind: 'work' });
+  }
+  const pos = new Int32Array(n);
+  let k = 0;
+  for (let px = 0; px < n; px += block)
+    for (let f = 0; f < o.channels; f += o.simd)
+      for (let t = 0; t < o.taps; t++)
+        for (let c = f; c < f + o.simd; c++) pos[k++] = px + t * o.channels + c;
+  return pos;
+}
 
 function layout(s: StreamInfo): { per: number; words: number } {
   if (!s.datatype) throw new BrainsmithError('E_SIM_LAYOUT', `stream '${s.tensor}' has no QONNX datatype annotation, so its words cannot be packed`, { kind: 'input' });
@@ -21,8 +42,10 @@ export function packFrames(s: StreamInfo, frames: readonly TensorValue[]): bigin
   const { per, words } = layout(s);
   const out: bigint[] = [];
   frames.forEach((t, f) => {
-    const v = tensorToNumbers(t);
-    if (v.length !== per * words) throw new BrainsmithError('E_SIM_LAYOUT', `frame ${f} of '${s.tensor}' has ${v.length} elements, the stream carries ${per * words} per frame`, { kind: 'work' });
+    const c = tensorToNumbers(t);
+    if (c.length !== per * words) throw new BrainsmithError('E_SIM_LAYOUT', `frame ${f} of '${s.tensor}' has ${c.length} elements, the stream carries ${per * words} per frame`, { kind: 'work' });
+    const pos = streamPositions(s, c.length);
+    const v = pos ? Array.from(pos, (i) => c[i]!) : c;
     try {
       for (const w of packStream(v, per, s.datatype)) out.push(w);
     } catch (e) {
@@ -36,7 +59,16 @@ export function packFrames(s: StreamInfo, frames: readonly TensorValue[]): bigin
 export function unpackFrames(s: StreamInfo, words: readonly bigint[]): Float64Array[] {
   const { per, words: n } = layout(s);
   const frames: Float64Array[] = [];
-  for (let k = 0; k + n <= words.length; k += n) frames.push(unpackStream(words.slice(k, k + n), per, s.datatype));
+  const pos = streamPositions(s, per * n);
+  for (let k = 0; k + n <= words.length; k += n) {
+    const v = unpackStream(words.slice(k, k + n), per, s.datatype);
+    if (!pos) frames.push(v);
+    else {
+      const c = new Float64Array(v.length);
+      pos.forEach((i, j) => { c[i] = v[j]!; });
+      frames.push(c);
+    }
+  }
   return frames;
 }
 

@@ -42,6 +42,8 @@ interface Case {
   frames: number;
   /** Kernels the compile must produce. */
   kernels: string[];
+  /** Nodes also simulated alone (Icarus, 2 frames) against their kernel's execute. */
+  alone?: string[];
 }
 
 const STREAMING_MAXPOOL_BLUEPRINT = 'name: streaming-maxpool\nextends: default\noptions:\n  InferPool: { kernelEqualsStride: false }\n';
@@ -52,6 +54,8 @@ const CASES: Case[] = [
     model: () => shared('labs', 'gtsrb_12x12_w2a3_c12x24x36.onnx'),
     args: () => ['--folding-config', shared('labs', '12x12_w2a3_c12x24x36_custom_fold.json'), '--insert-topk'],
     kernels: ['Thresholding', 'FMPadding', 'ConvolutionInputGenerator', 'MVAU', 'Pool', 'LabelSelect', 'StreamingDataWidthConverter', 'StreamingFIFO'],
+    // A depthwise window stream in two channel folds (FINN's order, not Im2Col's), the FIFO and Pool after it.
+    alone: ['ConvolutionInputGenerator_rtl_3', 'StreamingFIFO_11', 'Pool_rtl_1'],
   },
   {
     name: 'GTSRB at 800k fps', simulator: 'verilator', frames: 20,
@@ -115,6 +119,11 @@ for (const c of CASES) {
     const sim = JSON.parse(s.stdout) as { frames: number; reference: { ok: boolean; message: string } };
     assert.equal(sim.frames, c.frames);
     assert.equal(sim.reference.ok, true, sim.reference.message);
+    for (const n of c.alone ?? []) {
+      const a = cli(['sim', out, '--node', n, '--simulator', 'icarus', '--frames', '2', '--json'], dir);
+      assert.equal(a.code, 0, a.stderr.split('\n').filter((l) => l.trim()).slice(-3).join('\n'));
+      assert.equal((JSON.parse(a.stdout) as { reference: { ok: boolean } }).reference.ok, true, n);
+    }
   });
 }
 
