@@ -5,6 +5,7 @@
  */
 import { datatype } from '../src/estimate/index.js';
 import { ElemType, makeTensor, type TensorValue } from '../src/index.js';
+import { seededInts } from '../src/util/prng.js';
 
 export interface FitConfig {
   /** Kernel folder under kernels/ (its kernel.ts schema and rtl.ts backend are used). */
@@ -16,16 +17,6 @@ export interface FitConfig {
   consts?: Record<number, TensorValue>;
 }
 
-/** A seeded generator of integers in [lo, hi] (xorshift32). */
-export function seeded(seed: number): (lo: number, hi: number) => number {
-  let s = seed >>> 0 || 1;
-  return (lo, hi) => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return lo + (s % (hi - lo + 1));
-  };
-}
 
 function hashLabel(label: string): number {
   let h = 2166136261;
@@ -60,7 +51,7 @@ export interface MvauRow {
 
 export function mvauConfig(c: MvauRow): FitConfig {
   const label = `MVAU ${c.MW}x${c.MH} S${c.SIMD} P${c.PE} ${c.idt}x${c.wdt}${c.xnor ? ' xnor' : ''} -> ${c.odt}${c.noActivation ? ' noact' : ''}`;
-  const r = seeded(hashLabel(label));
+  const r = seededInts(hashLabel(label));
   const weights = makeTensor(ElemType.FLOAT, [c.MW, c.MH], Float32Array.from({ length: c.MW * c.MH }, () => randomOf(c.wdt, r)));
   const attrs = {
     MW: c.MW, MH: c.MH, SIMD: c.SIMD, PE: c.PE, inputDataType: c.idt, weightDataType: c.wdt, outputDataType: c.odt,
@@ -80,7 +71,7 @@ export function mvauConfig(c: MvauRow): FitConfig {
 
 export function thresholdingConfig(c: { C: number; PE: number; idt: string; odt: string }): FitConfig {
   const label = `Thresholding C${c.C} P${c.PE} ${c.idt} -> ${c.odt}`;
-  const r = seeded(hashLabel(label));
+  const r = seededInts(hashLabel(label));
   const x = datatype(c.idt);
   const steps = 2 ** datatype(c.odt).bitwidth() - 1;
   const attrs = { NumChannels: c.C, PE: c.PE, inputDataType: c.idt, outputDataType: c.odt, numSteps: steps, ActVal: datatype(c.odt).signed() ? datatype(c.odt).min() : 0, numInputVectors: [1] };

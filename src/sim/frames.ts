@@ -41,10 +41,10 @@ function layout(s: StreamInfo): { per: number; words: number } {
 export function packFrames(s: StreamInfo, frames: readonly TensorValue[]): bigint[] {
   const { per, words } = layout(s);
   const out: bigint[] = [];
+  const pos = streamPositions(s, per * words);
   frames.forEach((t, f) => {
     const c = tensorToNumbers(t);
     if (c.length !== per * words) throw new BrainsmithError('E_SIM_LAYOUT', `frame ${f} of '${s.tensor}' has ${c.length} elements, the stream carries ${per * words} per frame`, { kind: 'work' });
-    const pos = streamPositions(s, c.length);
     const v = pos ? Array.from(pos, (i) => c[i]!) : c;
     try {
       for (const w of packStream(v, per, s.datatype)) out.push(w);

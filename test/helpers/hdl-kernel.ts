@@ -97,15 +97,7 @@ export async function runCase(c: KernelCase): Promise<CaseResult> {
 }
 
 /** A seeded generator of integers in [lo, hi]. */
-export function rng(seed: number): (lo: number, hi: number) => number {
-  let s = seed >>> 0 || 1;
-  return (lo, hi) => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return lo + (s % (hi - lo + 1));
-  };
-}
+export { seededInts as rng } from '../../src/util/prng.js';
 
 /**
  * A random element of the datatype (BIPOLAR as ±1) from a seeded generator, within ±2^23 so that the float32
