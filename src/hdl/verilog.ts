@@ -102,6 +102,25 @@ export function foldCounter(name: string, n: number, enable: string): string {
   ].join('\n');
 }
 
+/**
+ * A registered read of ROM `rom` (depth `n`) at fold counter `counter` (foldCounter(counter, n, enable)):
+ * `reg out` always holds rom[counter], because each cycle it reads the counter's next value (word 0 in reset).
+ * A synchronous read keeps the ROM apart from the logic it feeds: Yosys maps it to block RAM when deep, to
+ * LUTs when shallow, and cannot fold its constant contents into the multipliers or comparators behind it,
+ * so its cost separates from theirs (docs/RTL-ESTIMATES.md). A one-word ROM stays a constant.
+ */
+export function romReadAtCounter(rom: string, out: string, bits: number, counter: string, n: number, enable: string): string {
+  if (n === 1) return `  wire [${bits - 1}:0] ${out} = ${rom}[0];\n`;
+  const w = clog2(n);
+  const next = `(${counter} == ${w}'d${n - 1}) ? ${w}'d0 : ${counter} + ${w}'d1`;
+  return [
+    `  wire [${w - 1}:0] ${out}_addr = !ap_rst_n ? ${w}'d0 : (${enable}) ? (${next}) : ${counter};`,
+    `  reg [${bits - 1}:0] ${out};`,
+    `  always @(posedge ap_clk) ${out} <= ${rom}[${out}_addr];`,
+    '',
+  ].join('\n');
+}
+
 /** A read-only memory `reg [bits-1:0] <name> [0:depth-1]` loaded from a `$readmemh` file. */
 export function romDecl(name: string, bits: number, depth: number, file: string): string {
   return `  reg [${bits - 1}:0] ${name} [0:${depth - 1}];\n  initial $readmemh(${verilogString(file)}, ${name});\n`;
