@@ -177,6 +177,12 @@ const CHANNELWISE_ROWS: Parameters<typeof channelwiseConfig>[0][] = [
   { f: 'mul', C: 16, PE: 16, idt: 'UINT4', p: [0, 15] },
   { f: 'cmp_le', C: 128, PE: 16, idt: 'INT8', p: [-128, 127] },
   { f: 'cmp_ge', C: 64, PE: 4, idt: 'UINT8', p: [0, 255] },
+  { f: 'cmp_le', C: 32, PE: 8, idt: 'INT4', p: [-8, 7] },
+  { f: 'cmp_le', C: 64, PE: 4, idt: 'INT8', p: [-128, 127] },
+  { f: 'cmp_ge', C: 256, PE: 8, idt: 'UINT4', p: [0, 15] },
+  { f: 'add', C: 128, PE: 8, idt: 'INT8', p: [-100, 100] },
+  { f: 'add', C: 512, PE: 8, idt: 'UINT8', p: [-255, 0] },
+  { f: 'mul', C: 128, PE: 16, idt: 'UINT2', p: [-3, 3] },
 ];
 
 /** Lookup with a seeded table of N rows of D elements. */
@@ -255,6 +261,8 @@ const CONCAT_ROWS: Parameters<typeof concatConfig>[0][] = [
   { chans: [16, 16, 16, 16], SIMD: 16, dt: 'INT8' },
   { chans: [8, 16, 8, 24, 8, 8], SIMD: 8, dt: 'UINT4' },
   { chans: [128, 256], SIMD: 32, dt: 'UINT2' },
+  { chans: [16, 32, 16, 48, 16], SIMD: 16, dt: 'INT4' },
+  { chans: [24, 8, 16, 16], SIMD: 8, dt: 'UINT8' },
 ];
 
 /** The convolution, pooling and stream kernels' configurations of the fit table. */
