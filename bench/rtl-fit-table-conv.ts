@@ -68,6 +68,8 @@ const FMPADDING_ROWS: Parameters<typeof fmpaddingConfig>[0][] = [
   { img: [7, 7], pad: [1, 1, 1, 1], C: 256, SIMD: 32, dt: 'UINT2' },
   { img: [1, 100], pad: [0, 3, 0, 2], C: 16, SIMD: 16, dt: 'INT8' },
   { img: [28, 20], pad: [0, 1, 2, 0], C: 1, SIMD: 1, dt: 'BIPOLAR' },
+  { img: [16, 16], pad: [1, 1, 1, 1], C: 128, SIMD: 16, dt: 'INT8' },
+  { img: [56, 56], pad: [3, 3, 3, 3], C: 64, SIMD: 32, dt: 'UINT4' },
 ];
 
 function maxPoolConfig(c: { img: [number, number]; pool: [number, number]; C: number; PE?: number; dt: string; ceil?: 1 }): FitConfig {
@@ -183,6 +185,9 @@ const CHANNELWISE_ROWS: Parameters<typeof channelwiseConfig>[0][] = [
   { f: 'add', C: 128, PE: 8, idt: 'INT8', p: [-100, 100] },
   { f: 'add', C: 512, PE: 8, idt: 'UINT8', p: [-255, 0] },
   { f: 'mul', C: 128, PE: 16, idt: 'UINT2', p: [-3, 3] },
+  { f: 'add', C: 128, PE: 4, idt: 'INT8', p: [-100, 100] },
+  { f: 'cmp_ge', C: 128, PE: 2, idt: 'INT8', p: [-128, 127] },
+  { f: 'mul', C: 64, PE: 4, idt: 'UINT4', p: [-7, 7] },
 ];
 
 /** Lookup with a seeded table of N rows of D elements. */
@@ -202,6 +207,8 @@ const LOOKUP_ROWS: Parameters<typeof lookupConfig>[0][] = [
   { N: 128, D: 64, et: 'INT2', it: 'UINT7' },
   { N: 1000, D: 4, et: 'INT4', it: 'UINT10' },
   { N: 512, D: 16, et: 'INT8', it: 'UINT9' },
+  { N: 64, D: 32, et: 'INT4', it: 'UINT6' },
+  { N: 300, D: 8, et: 'INT8', it: 'UINT9' },
 ];
 
 function addStreamsConfig(c: { C: number; PE: number; dts: [string, string] }): FitConfig {
@@ -217,6 +224,7 @@ const ADDSTREAMS_ROWS: Parameters<typeof addStreamsConfig>[0][] = [
   { C: 128, PE: 32, dts: ['INT4', 'INT4'] },
   { C: 64, PE: 16, dts: ['UINT4', 'INT8'] },
   { C: 256, PE: 64, dts: ['UINT2', 'UINT2'] },
+  { C: 64, PE: 64, dts: ['INT8', 'INT8'] },
 ];
 
 function eltwiseConfig(c: { C: number; PE: number; op: 'Add' | 'Sub' | 'AbsDiff'; dts: [string, string] }): FitConfig {
