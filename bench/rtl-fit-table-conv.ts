@@ -188,6 +188,10 @@ const CHANNELWISE_ROWS: Parameters<typeof channelwiseConfig>[0][] = [
   { f: 'add', C: 128, PE: 4, idt: 'INT8', p: [-100, 100] },
   { f: 'cmp_ge', C: 128, PE: 2, idt: 'INT8', p: [-128, 127] },
   { f: 'mul', C: 64, PE: 4, idt: 'UINT4', p: [-7, 7] },
+  { f: 'cmp_ge', C: 64, PE: 4, idt: 'UINT4', p: [0, 15] },
+  { f: 'add', C: 256, PE: 8, idt: 'UINT4', p: [-8, 7] },
+  { f: 'cmp_le', C: 256, PE: 4, idt: 'INT8', p: [-128, 127] },
+  { f: 'add', C: 16, PE: 1, idt: 'INT8', p: [-100, 100] },
 ];
 
 /** Lookup with a seeded table of N rows of D elements. */
