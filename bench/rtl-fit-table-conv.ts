@@ -192,6 +192,7 @@ const CHANNELWISE_ROWS: Parameters<typeof channelwiseConfig>[0][] = [
   { f: 'add', C: 256, PE: 8, idt: 'UINT4', p: [-8, 7] },
   { f: 'cmp_le', C: 256, PE: 4, idt: 'INT8', p: [-128, 127] },
   { f: 'add', C: 16, PE: 1, idt: 'INT8', p: [-100, 100] },
+  { f: 'cmp_le', C: 2048, PE: 4, idt: 'INT8', p: [-128, 127] },
 ];
 
 /** Lookup with a seeded table of N rows of D elements. */

@@ -13,13 +13,21 @@ import { lookupAttributes } from './kernel.js';
 /** Yosys's cost of a block RAM (per RAMB18) against one per LUT6 of ROM logic. */
 const RAMB18_COST = 129;
 
+/**
+ * The RAMB18s a ROM of `depth` words of `bits` read synchronously takes when Yosys's memory_libmap puts it in
+ * block RAM (its bits / 64 above 129 per RAMB18), else 0.
+ */
+export function syncRomBlocks(depth: number, bits: number): number {
+  // At 512 words or fewer, the widths of a 512-word RAM.
+  const blocks = romSynthEstimate(Math.max(depth, 512), bits, true).BRAM_18K;
+  return depth > 1 && (depth * bits) / 64 > RAMB18_COST * blocks ? blocks : 0;
+}
+
 export function synthEstimate(node: KernelNodeView): Record<string, number> {
   const a = lookupAttributes.parse(node.attrs);
   const bits = a.EmbeddingDim * datatype(a.EmbeddingType).bitwidth();
-  // The block RAMs the table takes (at 512 words or fewer, the widths of a 512-word RAM).
-  const blocks = romSynthEstimate(Math.max(a.NumEmbeddings, 512), bits, true).BRAM_18K;
-  const inBlockRam = a.NumEmbeddings > 1 && (a.NumEmbeddings * bits) / 64 > RAMB18_COST * blocks;
-  const rom = inBlockRam ? { LUT: 0, BRAM_18K: blocks } : romSynthEstimate(a.NumEmbeddings, bits, false);
+  const blocks = syncRomBlocks(a.NumEmbeddings, bits);
+  const rom = blocks > 0 ? { LUT: 0, BRAM_18K: blocks } : romSynthEstimate(a.NumEmbeddings, bits, false);
   // With block RAM the range check and the address multiplexer remain in LUTs (about two per address bit).
   const control = rom.BRAM_18K > 0 ? 2 * clog2(a.NumEmbeddings) + 4 : 2;
   return resources({ LUT: rom.LUT + control, BRAM_18K: rom.BRAM_18K });
