@@ -6,6 +6,7 @@
 import { datatype } from '../src/estimate/index.js';
 import { ElemType, makeTensor, type TensorValue } from '../src/index.js';
 import { seededInts } from '../src/util/prng.js';
+import { CONV_FIT_TABLE } from './rtl-fit-table-conv.js';
 
 export interface FitConfig {
   /** Kernel folder under kernels/ (its kernel.ts schema and rtl.ts backend are used). */
@@ -163,6 +164,7 @@ export const FIT_TABLE: FitConfig[] = [
   ...DWC_ROWS.map(dwcConfig),
   ...FIFO_ROWS.map(fifoConfig),
   ...LABELSELECT_ROWS.map(labelSelectConfig),
+  ...CONV_FIT_TABLE,
 ];
 
 /** A few configurations of the table (the test of estimates against Yosys): one per kernel, above 100 LUT where the kernel has such. */

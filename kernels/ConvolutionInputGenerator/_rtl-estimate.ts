@@ -7,8 +7,10 @@
  *   RAM64M (1 bit × 3 read ports, 4 LUTs) per 64-word bank; one port alone gets 3 (6) bits of a primitive.
  *   BRAM: per read port ceil(W/w)·ceil(D/16384) BRAM18 with w = 36/18/9/4/2/1 for D ≤ 512/…/16384.
  * - Logic LUTs: 9 + the output buffer (one LUT per output bit) + 0.7·P·(address width) + 2·(counter bits)
- *   + 4.6·W·P·(banks−1)/banks for the LUTRAM bank read multiplexers. Inverters (absorbed by Vivado) are not
- *   counted. No DSP, no URAM (7-series Yosys has none).
+ *   + 4.6·W·P·(banks−1)/banks for the LUTRAM bank read multiplexers.
+ * - Inverters (INV cells, which the synthesis report counts as LUTs and Vivado later absorbs): 1.6 per counter
+ *   bit (the counters' increments and compares) + 1.4 per extra read port (its address offset); fitted on the
+ *   fit table's SWG rows (docs/RTL-ESTIMATES.md). No DSP, no URAM (7-series Yosys has none).
  */
 import type { KernelNodeView, ResourceEstimate } from '../../src/index.js';
 import { clog2, resources } from '../../src/kernel.js';
@@ -38,6 +40,7 @@ export function synthEstimate(node: KernelNodeView): ResourceEstimate {
     plan.levels.reduce((s, l) => s + clog2(l.count), 0) + (plan.ow > 1 ? clog2(plan.ow) : 0) + (plan.oh > 1 ? clog2(plan.oh) : 0);
   const banks = lutram && D > 32 ? Math.ceil(D / 64) : 1;
   const logic = 9 + W * P + 0.7 * P * clog2(2 * D + 1) + 2 * counterBits + (banks > 1 ? (4.6 * W * P * (banks - 1)) / banks : 0);
+  const inverters = Math.round(1.6 * counterBits + 1.4 * (P - 1));
   const bram = lutram ? 0 : P * Math.ceil(W / ramWidthFor(D)) * Math.ceil(D / 16384);
-  return resources({ LUT: Math.round(logic) + (lutram ? 4 * lutramPrimitives(W, D, P) : 0), BRAM_18K: bram });
+  return resources({ LUT: Math.round(logic) + inverters + (lutram ? 4 * lutramPrimitives(W, D, P) : 0), BRAM_18K: bram });
 }

@@ -1,15 +1,19 @@
 /**
- * What Yosys 0.23 `synth_xilinx` makes of the Verilog of _rtl-gen.ts: the counters and their compares only
- * (the zero words come from the output register's synchronous reset, no LUTs); 25 + one LUT per counter bit,
- * fitted on native Yosys runs (15 to 51 LUTs measured, docs/RTL-KERNELS.md). No memory, no DSP.
+ * What Yosys 0.23 `synth_xilinx` makes of the Verilog of _rtl-gen.ts, counted as the synthesis report counts
+ * (INV cells are LUTs), fitted on the fit table's FMPadding rows (docs/RTL-ESTIMATES.md):
+ * - one LUT per output bit: the input word gated to zero on a padding position, in front of the output register;
+ * - two per counter bit (channel fold, output column, output row): increment, wrap compare and the inverters;
+ * - 12 of handshake and the padding-region compares.
+ * No memory, no DSP.
  */
 import type { KernelNodeView, ResourceEstimate } from '../../src/index.js';
-import { clog2, resources } from '../../src/kernel.js';
+import { clog2, datatype, resources } from '../../src/kernel.js';
 import { fmpadding, outDims } from './_model.js';
 
 export function synthEstimate(node: KernelNodeView): ResourceEstimate {
   const a = fmpadding(node);
   const [oh, ow] = outDims(a);
   const bits = (n: number) => (n > 1 ? clog2(n) : 0);
-  return resources({ LUT: 25 + bits(a.NumChannels / a.SIMD) + bits(ow) + bits(oh) });
+  const dataBits = a.SIMD * datatype(a.inputDataType).bitwidth();
+  return resources({ LUT: dataBits + 12 + 2 * (bits(a.NumChannels / a.SIMD) + bits(ow) + bits(oh)) });
 }

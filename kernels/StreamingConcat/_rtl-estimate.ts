@@ -1,8 +1,11 @@
 /**
- * What Yosys `synth_xilinx` makes of the generated StreamingConcat (measured with Yosys 0.23): the one-hot
- * input select feeding the output register takes one LUT6 per data bit for up to three inputs, two for four to
- * six (ceil(M/3)); widened output bits are copies of the input's (no LUT); the word counter, its range
- * compares and the handshake about clog2(words per pixel) + 2·M + 2. No BRAM, URAM or DSP.
+ * What Yosys `synth_xilinx` makes of the generated StreamingConcat (measured with Yosys 0.23, counted as the
+ * synthesis report counts; fitted on the fit table's StreamingConcat rows, docs/RTL-ESTIMATES.md):
+ * - the input select feeding the output register, per data bit a function of the M input bits and the word
+ *   counter's bits (the one-hot selects are its range compares): one LUT6 while that is ≤ 6 inputs, then about
+ *   one more per 3 inputs (2 for 7–8, 3 for 10 measured); widened output bits are copies of the input's (no LUT);
+ * - the word counter, its range compares and the handshake: about clog2(words per pixel) + 3 per input + 2.
+ * No BRAM, URAM or DSP.
  */
 import type { KernelNodeView } from '../../src/index.js';
 import { clog2, datatype, resources } from '../../src/kernel.js';
@@ -14,5 +17,7 @@ export function synthEstimate(node: KernelNodeView): Record<string, number> {
   const M = a.ChannelsPerStream.length;
   const words = a.ChannelsPerStream.reduce((s, c) => s + c / a.SIMD, 0);
   const bits = a.SIMD * datatype(a.inputDataType).bitwidth();
-  return resources({ LUT: bits * Math.ceil(M / 3) + clog2(words) + 2 * M + 2 });
+  const selectInputs = M + clog2(words);
+  const lutsPerBit = Math.max(1, Math.ceil((selectInputs - 3) / 3));
+  return resources({ LUT: bits * lutsPerBit + clog2(words) + 3 * M + 2 });
 }

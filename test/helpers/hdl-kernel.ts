@@ -10,6 +10,7 @@ import type { GeneratedNode } from '../../src/index.js';
 import { paddedWidth } from '../../src/hdl/index.js';
 import { datatype } from '../../src/estimate/index.js';
 import { buildSimulation, finnNodeInterface, runSimulation } from '../../src/sim/index.js';
+import { parseStatCells, resourcesOfCells } from '../../src/synth/stat.js';
 import { synth, writeNode, type WrittenNode } from './hdl-sim.js';
 import { repoRoot } from './paths.js';
 import { tempDir } from './tmp.js';
@@ -111,16 +112,9 @@ export function randomValue(dt: string, r: (lo: number, hi: number) => number): 
 
 /** Cells of Yosys `synth_xilinx` in the units of an estimate: LUTs (LUT1–LUT6), BRAM_18K (RAMB36 = 2), URAM, DSP. */
 export function synthCells(node: WrittenNode): { LUT: number; BRAM_18K: number; URAM: number; DSP: number } {
-  const log = synth(node);
-  // The last statistics block is the top module's (with its children flattened by synth_xilinx).
-  const stat = log.slice(log.lastIndexOf('Number of cells'));
-  const count = (re: RegExp) => [...stat.matchAll(/^\s+(\S+)\s+(\d+)\s*$/gm)].filter((m) => re.test(m[1]!)).reduce((s, m) => s + Number(m[2]), 0);
-  return {
-    LUT: count(/^LUT[1-6]$/),
-    BRAM_18K: count(/^RAMB18/) + 2 * count(/^RAMB36/),
-    URAM: count(/^URAM/),
-    DSP: count(/^DSP/),
-  };
+  // Counted as the synthesis report counts (src/synth/stat.ts: INV and LUTRAM cells are LUTs).
+  const r = resourcesOfCells(parseStatCells(synth(node)) ?? {});
+  return { LUT: r.LUT, BRAM_18K: r.BRAM_18K + 2 * r.BRAM_36K, URAM: r.URAM, DSP: r.DSP };
 }
 
 /**
