@@ -222,4 +222,5 @@ export const FIT_SMOKE: FitConfig[] = [
   labelSelectConfig({ labels: 100, PE: 10, K: 1, idt: 'UINT8' }),
   mvauConfig({ MW: 8, MH: 8, SIMD: 2, PE: 2, idt: 'INT8', wdt: 'INT8', odt: 'INT32', noActivation: true }),
   thresholdingConfig({ C: 16, PE: 2, idt: 'UINT8', odt: 'BINARY' }),
+  vvauConfig({ C: 64, k: 3, SIMD: 3, PE: 2, idt: 'UINT8', wdt: 'INT8', odt: 'INT24', noActivation: true }),
 ];
