@@ -6,7 +6,7 @@
  * (`cmpConst`). Without constant thresholds every ROM column counts.
  */
 import type { KernelNodeView, ResourceEstimate } from '../../src/index.js';
-import { compareBits, datatype, floatThresholdWords, registeredRomEstimate, synthResources, thresholdRows, thresholdWords } from '../../src/kernel.js';
+import { compareBits, datatype, floatThresholdWords, registeredRomEstimate, synthResources, unknownRomWords, thresholdRows, thresholdWords } from '../../src/kernel.js';
 import { thresholding } from './_model.js';
 
 /**
@@ -30,10 +30,7 @@ export function thresholdingTerms(node: KernelNodeView): { rom: ReturnType<typeo
   if (thr) {
     const { rows } = thresholdRows(thr, a.NumChannels);
     words = (float ? floatThresholdWords(rows, a.PE) : thresholdWords(rows, a.PE, idt.min(), idt.max())).words;
-  } else {
-    // Unknown thresholds: every column varies and differs.
-    words = Array.from({ length: CF }, (_, i) => (i % 2 ? (1n << BigInt(bits)) - 1n : 0n) ^ BigInt(i));
-  }
+  } else words = unknownRomWords(CF, bits);
   const rom = registeredRomEstimate(words, bits);
   const cmp = a.PE * steps * K;
   const terms = { [CF > 1 ? 'cmp' : 'cmpConst']: cmp };

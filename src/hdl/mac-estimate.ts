@@ -9,7 +9,7 @@
 import type { ElementCoding } from './verilog.js';
 import { clog2 } from './verilog.js';
 import { valueBits, type MacOperands } from './datapath.js';
-import { registeredRomEstimate } from './rom-estimate.js';
+import { registeredRomEstimate, unknownRomWords } from './rom-estimate.js';
 import { memoryResources } from './streams.js';
 
 export interface MacEstimateSpec extends MacOperands {
@@ -38,9 +38,7 @@ export function macDspPerProduct(m: MacEstimateSpec): number {
 
 function romOf(r: { words?: readonly bigint[]; bits: number; depth: number } | undefined): ReturnType<typeof registeredRomEstimate> {
   if (!r) return { LUT: 0, FF: 0, BRAM_18K: 0, columns: 0 };
-  // Without the contents, every column varies and differs.
-  const words = r.words ?? Array.from({ length: r.depth }, (_, i) => (i % 2 ? (1n << BigInt(r.bits)) - 1n : 0n) ^ BigInt(i));
-  return registeredRomEstimate(words, r.bits);
+  return registeredRomEstimate(r.words ?? unknownRomWords(r.depth, r.bits), r.bits);
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { clog2 } from './verilog.js';
 import { blockRamCells } from './streams.js';
+import { seededInts } from '../util/prng.js';
 
 /** RAMB36 / RAMB18 data width at `depth` (simple dual port widths, as Yosys maps ROMs). */
 function bramWidths(depth: number): { w36: number; w18: number } {
@@ -60,4 +61,14 @@ export function registeredRomEstimate(words: readonly bigint[], bits: number): {
   }
   const perColumn = depth <= 32 ? 1 : depth < 256 ? (0.85 * depth) / 32 : depth / 32;
   return { LUT: Math.round(distinct.size * perColumn + address), FF: distinct.size + clog2(depth), BRAM_18K: 0, columns: distinct.size };
+}
+
+/** Stand-in contents for a ROM whose constants are not known yet: seeded random words, so every column varies and differs. */
+export function unknownRomWords(depth: number, bits: number): bigint[] {
+  const r = seededInts(depth * 7919 + bits);
+  return Array.from({ length: depth }, () => {
+    let w = 0n;
+    for (let b = 0; b < bits; b += 16) w = (w << 16n) | BigInt(r(0, 0xffff));
+    return w & ((1n << BigInt(bits)) - 1n);
+  });
 }
