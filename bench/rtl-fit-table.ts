@@ -79,6 +79,34 @@ export function thresholdingConfig(c: { C: number; PE: number; idt: string; odt:
   return { kernel: 'Thresholding', label, attrs, consts: { 1: thresholdTensor(c.C, steps, x.min(), x.max(), r) } };
 }
 
+export interface VvauRow {
+  C: number; k: number; SIMD: number; PE: number;
+  idt: string; wdt: string;
+  /** Output datatype: with thresholds its width sets the steps (2^bits − 1); without, the accumulator's. */
+  odt: string;
+  noActivation?: boolean;
+}
+
+/** A depthwise k×k VVAU on a 4×4 output (the image size does not change the hardware). */
+export function vvauConfig(c: VvauRow): FitConfig {
+  const label = `VVAU C${c.C} k${c.k} S${c.SIMD} P${c.PE} ${c.idt}x${c.wdt} -> ${c.odt}${c.noActivation ? ' noact' : ''}`;
+  const r = seededInts(hashLabel(label));
+  const K = c.k * c.k;
+  const weights = makeTensor(ElemType.FLOAT, [c.C, 1, c.k, c.k], Float32Array.from({ length: c.C * K }, () => randomOf(c.wdt, r)));
+  const attrs = {
+    Channels: c.C, Kernel: [c.k, c.k], Dim: [4, 4], SIMD: c.SIMD, PE: c.PE, inputDataType: c.idt, weightDataType: c.wdt, outputDataType: c.odt,
+    noActivation: c.noActivation ? 1 : 0, ActVal: 0, mem_mode: 'internal_embedded',
+  };
+  if (c.noActivation) return { kernel: 'VVAU', label, attrs, consts: { 1: weights } };
+  const x = datatype(c.idt);
+  const w = datatype(c.wdt);
+  const mag = K * Math.max(Math.abs(x.min()), Math.abs(x.max())) * Math.max(Math.abs(w.min()), Math.abs(w.max()));
+  const steps = 2 ** datatype(c.odt).bitwidth() - 1;
+  // As for the MVAU: thresholds within a few standard deviations of a random dot product.
+  const spread = Math.max(2, Math.round(Math.sqrt(K) * (mag / K) * 2));
+  return { kernel: 'VVAU', label, attrs, consts: { 1: weights, 2: thresholdTensor(c.C, steps, Math.max(-mag, -spread), Math.min(mag, spread), r) } };
+}
+
 export function dwcConfig(c: { inWidth: number; outWidth: number; dt?: string }): FitConfig {
   const dt = c.dt ?? 'UINT2';
   const bits = datatype(dt).bitwidth();
@@ -138,6 +166,27 @@ const THRESHOLDING_ROWS = [
   { C: 512, PE: 4, idt: 'INT8', odt: 'UINT4' },
 ];
 
+const VVAU_ROWS: VvauRow[] = [
+  // Thresholded narrow multipliers (MobileNet-like depthwise layers), across PE / SIMD folding
+  ...[[16, 1, 1], [16, 3, 2], [32, 9, 4], [128, 1, 2]].map(([C, SIMD, PE]) => ({ C: C!, k: 3, SIMD: SIMD!, PE: PE!, idt: 'UINT4', wdt: 'INT4', odt: 'UINT4' })),
+  ...[[32, 3, 8], [64, 1, 4]].map(([C, SIMD, PE]) => ({ C: C!, k: 3, SIMD: SIMD!, PE: PE!, idt: 'INT2', wdt: 'INT2', odt: 'UINT2' })),
+  { C: 32, k: 3, SIMD: 1, PE: 8, idt: 'INT3', wdt: 'INT3', odt: 'UINT3' },
+  { C: 128, k: 3, SIMD: 3, PE: 8, idt: 'INT4', wdt: 'INT4', odt: 'UINT2' },
+  // One threshold word (PE = C) and one weight word (PE = C, SIMD = k²): constant ROMs
+  { C: 16, k: 3, SIMD: 1, PE: 16, idt: 'UINT4', wdt: 'INT4', odt: 'UINT4' },
+  { C: 16, k: 3, SIMD: 9, PE: 16, idt: 'INT2', wdt: 'INT2', odt: 'UINT2' },
+  // No activation: LUT multipliers, DSPs (products of 9 bits or more), BIPOLAR and BINARY operands
+  { C: 16, k: 3, SIMD: 9, PE: 4, idt: 'INT2', wdt: 'INT2', odt: 'INT8', noActivation: true },
+  { C: 64, k: 3, SIMD: 3, PE: 2, idt: 'UINT8', wdt: 'INT8', odt: 'INT24', noActivation: true },
+  { C: 32, k: 3, SIMD: 9, PE: 2, idt: 'UINT8', wdt: 'INT8', odt: 'INT24', noActivation: true },
+  { C: 64, k: 5, SIMD: 5, PE: 4, idt: 'UINT4', wdt: 'INT4', odt: 'INT16', noActivation: true },
+  { C: 32, k: 3, SIMD: 3, PE: 2, idt: 'BIPOLAR', wdt: 'BIPOLAR', odt: 'INT8', noActivation: true },
+  { C: 32, k: 3, SIMD: 3, PE: 4, idt: 'UINT2', wdt: 'BIPOLAR', odt: 'INT8', noActivation: true },
+  { C: 8, k: 3, SIMD: 9, PE: 1, idt: 'BINARY', wdt: 'INT3', odt: 'INT8', noActivation: true },
+  // Deep weight memory (576 words): block RAM
+  { C: 256, k: 3, SIMD: 1, PE: 4, idt: 'INT4', wdt: 'INT4', odt: 'INT16', noActivation: true },
+];
+
 const DWC_ROWS = [
   [8, 16], [8, 64], [8, 256], [16, 8], [64, 8], [256, 8], [6, 4], [4, 6], [12, 8], [24, 40], [98, 14], [14, 98], [32, 32], [2, 784], [784, 2], [48, 12], [8, 24], [40, 8],
 ].map(([inWidth, outWidth]) => ({ inWidth: inWidth!, outWidth: outWidth! }));
@@ -161,6 +210,7 @@ const LABELSELECT_ROWS = [
 export const FIT_TABLE: FitConfig[] = [
   ...MVAU_ROWS.map(mvauConfig),
   ...THRESHOLDING_ROWS.map(thresholdingConfig),
+  ...VVAU_ROWS.map(vvauConfig),
   ...DWC_ROWS.map(dwcConfig),
   ...FIFO_ROWS.map(fifoConfig),
   ...LABELSELECT_ROWS.map(labelSelectConfig),
@@ -174,4 +224,5 @@ export const FIT_SMOKE: FitConfig[] = [
   labelSelectConfig({ labels: 100, PE: 10, K: 1, idt: 'UINT8' }),
   mvauConfig({ MW: 8, MH: 8, SIMD: 2, PE: 2, idt: 'INT8', wdt: 'INT8', odt: 'INT32', noActivation: true }),
   thresholdingConfig({ C: 16, PE: 2, idt: 'UINT8', odt: 'BINARY' }),
+  vvauConfig({ C: 64, k: 3, SIMD: 3, PE: 2, idt: 'UINT8', wdt: 'INT8', odt: 'INT24', noActivation: true }),
 ];

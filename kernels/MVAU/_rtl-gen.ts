@@ -6,9 +6,9 @@
  * sf of a fold, the PE sums pass through the thresholds (or straight out with noActivation) into the output
  * register. Throughput: one tile per cycle, so MH/PE · MW/SIMD cycles per vector (the kernel's `cycles`).
  */
-import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
+import { BrainsmithError, type GeneratedNode, type KernelNodeView, type TensorValue } from '../../src/index.js';
 import { datatype } from '../../src/kernel.js';
-import { clog2, codingOf, valueBits, foldCounter, inputData, macLane, nodeModule, outputData, paddedWidth, readmemh, romDecl, signedBits, thresholdRows, thresholdWords } from '../../src/kernel.js';
+import { clog2, codingOf, valueBits, foldCounter, inputData, macLane, macMemories, nodeModule, outputData, paddedWidth, signedBits, type ElementCoding } from '../../src/kernel.js';
 import { checkFolding, mvau, widths, type MvauAttrs } from './_model.js';
 import { accumulatorRange, weightWords } from './_layout.js';
 
@@ -24,6 +24,22 @@ function supported(node: KernelNodeView, a: MvauAttrs): void {
   }
 }
 
+/**
+ * The datapath of weights `w`: element codings (XNOR mode reads both as unsigned bits), the accumulator range
+ * and width: the range plus one above (for threshold compares), never narrower than one product.
+ */
+export function mvauDatapath(a: MvauAttrs, w: TensorValue): { xnor: boolean; xc: ElementCoding; wc: ElementCoding; bothBipolar: boolean; lo: number; hi: number; ACC: number } {
+  const { W, A } = widths(a);
+  const xnor = a.binaryXnorMode === 1;
+  const idt = datatype(a.inputDataType);
+  const xc: ElementCoding = xnor ? 'unsigned' : codingOf(a.inputDataType);
+  const wc: ElementCoding = xnor ? 'unsigned' : codingOf(a.weightDataType);
+  const bothBipolar = !xnor && xc === 'bipolar' && wc === 'bipolar';
+  const { lo, hi } = accumulatorRange(w, a, idt.min(), idt.max());
+  const ACC = Math.max(signedBits(lo, hi + 1), xnor || bothBipolar ? 2 : valueBits(xc, A) + valueBits(wc, W));
+  return { xnor, xc, wc, bothBipolar, lo, hi, ACC };
+}
+
 export function generateMvau(node: KernelNodeView): GeneratedNode {
   const a = mvau(node);
   checkFolding(node, a);
@@ -35,23 +51,15 @@ export function generateMvau(node: KernelNodeView): GeneratedNode {
   const SF = MW / SIMD;
   const NF = MH / PE;
   const WMEM = SF * NF;
-  const xnor = a.binaryXnorMode === 1;
-  const idt = datatype(a.inputDataType);
-  const xc = xnor ? 'unsigned' : codingOf(a.inputDataType);
-  const wc = xnor ? 'unsigned' : codingOf(a.weightDataType);
-  const bothBipolar = !xnor && xc === 'bipolar' && wc === 'bipolar';
-  const XV = valueBits(xc, A);
-  const WV = valueBits(wc, W);
-  const PW = XV + WV;
-  const { lo, hi } = accumulatorRange(w, a, idt.min(), idt.max());
+  const { xnor, xc, wc, bothBipolar, lo, hi, ACC } = mvauDatapath(a, w);
   const thr = a.noActivation === 1 ? undefined : node.constantInput(2);
   if (a.noActivation === 0 && !thr) throw new BrainsmithError('E_HDL_PARAM', `node '${node.name}': thresholds (input 2) must be an initializer`, { kind: 'input' });
-  // Accumulator: the range (plus one above, for threshold compares), never narrower than one product.
-  const ACC = Math.max(signedBits(lo, hi + 1), xnor || bothBipolar ? 2 : PW);
-  const weights = weightWords(w, a);
-  const files: Record<string, string> = {};
+  const mem = macMemories({
+    node: node.name, weights: weightWords(w, a),
+    thresholds: thr ? { tensor: thr, channels: MH, pe: PE, lo, hi, acc: ACC } : undefined,
+  });
+  const files = mem.files;
   const whex = `${node.name}_weights.hex`;
-  files[whex] = readmemh(weights.words, weights.bits);
 
   let b = inputData(0, SIMD * A, 'in_data') + outputData(PE * OB, 'out_data');
   b += `  reg out_valid;\n  reg [${PE * OB - 1}:0] out_reg;\n  wire step;\n`;
@@ -59,7 +67,6 @@ export function generateMvau(node: KernelNodeView): GeneratedNode {
   if (SF > 1) b += `  wire first_sf = sf == ${clog2(SF)}'d0;\n`;
   b += `  wire last_sf = ${SF > 1 ? `sf == ${clog2(SF)}'d${SF - 1}` : "1'b1"};\n`;
   if (NF > 1) b += foldCounter('nf', NF, `step && last_sf`);
-  if (WMEM > 1) b += foldCounter('waddr', WMEM, 'step');
   b += '  wire out_free = !out_valid || out_V_TREADY;\n  wire can_step = !last_sf || out_free;\n';
   if (NF > 1) {
     // Two SF-word input buffers: one fills from the stream while the vector in the other is computed on
@@ -97,22 +104,8 @@ export function generateMvau(node: KernelNodeView): GeneratedNode {
     b += '  assign in0_V_TREADY = can_step;\n  assign step = can_step && in0_V_TVALID;\n';
     b += `  wire [${SIMD * A - 1}:0] x_word = in_data;\n`;
   }
-  b += romDecl('weights', weights.bits, WMEM, whex);
-  b += `  wire [${weights.bits - 1}:0] w_word = weights[${WMEM > 1 ? 'waddr' : '0'}];\n`;
-
-  // Threshold memory (one word per nf) when there is an activation.
-  let tsteps = 0;
-  let tbits = 0;
-  if (thr) {
-    const { rows } = thresholdRows(thr, MH);
-    const t = thresholdWords(rows, PE, lo, hi, ACC);
-    tsteps = t.steps;
-    tbits = t.bits / (PE * t.steps);
-    const thex = `${node.name}_thresholds.hex`;
-    files[thex] = readmemh(t.words, t.bits);
-    b += romDecl('thresholds', t.bits, NF, thex);
-    b += `  wire [${t.bits - 1}:0] t_word = thresholds[${NF > 1 ? 'nf' : '0'}];\n`;
-  }
+  b += mem.text;
+  const tsteps = mem.activation?.steps ?? 0;
 
   const ys: string[] = [];
   for (let p = 0; p < PE; p++) {
@@ -120,7 +113,7 @@ export function generateMvau(node: KernelNodeView): GeneratedNode {
       lane: p, simd: SIMD, xOffset: (s) => `${s} * ${A}`, wOffset: (s) => `(${p * SIMD} + ${s}) * ${W}`,
       xBits: A, wBits: W, xCoding: xc, wCoding: wc, mode: xnor ? 'xnor' : bothBipolar ? 'bipolar' : 'multiply',
       acc: ACC, folds: SF > 1, outBits: OB,
-      activation: thr ? { steps: tsteps, bits: tbits, outputDatatype: a.outputDataType, actVal: a.ActVal } : undefined,
+      activation: mem.activation ? { ...mem.activation, outputDatatype: a.outputDataType, actVal: a.ActVal } : undefined,
     });
     ys.unshift(`y_${p}`);
   }

@@ -1,32 +1,45 @@
 /**
- * What Yosys (0.23, `synth_xilinx -family xc7`) makes of the Thresholding RTL (_rtl-gen.ts): a first linear
- * fit over the table of docs/RTL-ESTIMATES.md, in the product of lanes, steps and compare bits (P·T·K) and the
- * threshold ROM (P·T·K bits × C/P words). It does NOT yet meet the 15% target on every configuration (Yosys
- * folds the constant threshold ROM into the comparators in ways this form does not follow): see the doc.
- * The ROMs stay in LUTs on the table, so no BRAM is predicted.
+ * What Yosys (0.23, `synth_xilinx -family xc7`) makes of the Thresholding RTL (_rtl-gen.ts): the threshold
+ * ROM, a registered read (src/hdl/rom-estimate.ts registeredRomEstimate, from the thresholds as generated),
+ * and per lane `steps` K-bit compares (the count of those that hold fits in them), weighted by a fit over the
+ * table of docs/RTL-ESTIMATES.md. With one ROM word (PE = C) the thresholds are constants folded into the compares
+ * (`cmpConst`). Without constant thresholds every ROM column counts.
  */
 import type { KernelNodeView, ResourceEstimate } from '../../src/index.js';
-import { compareBits, datatype, synthResources } from '../../src/kernel.js';
+import { compareBits, datatype, floatThresholdWords, registeredRomEstimate, synthResources, unknownRomWords, thresholdRows, thresholdWords } from '../../src/kernel.js';
 import { thresholding } from './_model.js';
 
-/** Constant ROMs deeper than 512 words and larger than 16 Kbit go to RAMB36E1s on the table; others stay in LUTs. */
-function romBlockRams(depth: number, width: number): number {
-  if (depth <= 512 || depth * width <= 16384) return 0;
-  return Math.min(...[[9, 4096], [18, 2048], [36, 1024], [72, 512]].map(([w, d]) => Math.ceil(width / w!) * Math.ceil(depth / d!)));
-}
+/**
+ * LUT per compare bit: weighted least squares (relative error) over the 18 Thresholding rows of
+ * bench/rtl-fit-table.ts (0.92; the count of the compares that hold and the control fit in it). Against
+ * constants (one ROM word; no such row in the table) the MAC kernels' ratio cmpConst / cmp (0.76 / 1.09).
+ */
+export const THRESHOLDING_LUT_WEIGHTS: Record<string, number> = { cmp: 0.92, cmpConst: 0.64 };
 
-export function thresholdingSynthEstimate(channels: number, pe: number, inputDataType: string, steps: number): ResourceEstimate {
-  const idt = datatype(inputDataType);
-  const K = compareBits(idt.min(), idt.max());
-  const CF = channels / pe;
-  const cmp = pe * steps * K;
-  const bram = romBlockRams(CF, cmp);
-  return synthResources({ LUT: 0.739 * cmp + (bram ? 0 : 0.056 * cmp * CF) + 24, BRAM_36K: bram, FF: pe * Math.ceil(Math.log2(steps + 1)) + Math.ceil(Math.log2(CF + 1)) + 1 });
+/** The ROM estimate and the datapath's cell-count terms (before weighting). */
+export function thresholdingTerms(node: KernelNodeView): { rom: ReturnType<typeof registeredRomEstimate>; terms: Record<string, number>; outBits: number } {
+  const a = thresholding(node);
+  const idt = datatype(a.inputDataType);
+  const float = a.inputDataType === 'FLOAT32';
+  const K = float ? 32 : compareBits(idt.min(), idt.max());
+  const thr = node.constantInput(1);
+  const steps = thr && thr.dims.length === 2 ? thr.dims[1]! : a.numSteps;
+  const CF = a.NumChannels / a.PE;
+  const bits = a.PE * steps * K;
+  let words: readonly bigint[];
+  if (thr) {
+    const { rows } = thresholdRows(thr, a.NumChannels);
+    words = (float ? floatThresholdWords(rows, a.PE) : thresholdWords(rows, a.PE, idt.min(), idt.max())).words;
+  } else words = unknownRomWords(CF, bits);
+  const rom = registeredRomEstimate(words, bits);
+  const cmp = a.PE * steps * K;
+  const terms = { [CF > 1 ? 'cmp' : 'cmpConst']: cmp };
+  return { rom, terms, outBits: a.PE * datatype(a.outputDataType).bitwidth() };
 }
 
 export function synthEstimate(node: KernelNodeView): ResourceEstimate {
-  const a = thresholding(node);
-  const thr = node.constantInput(1);
-  const steps = thr && thr.dims.length === 2 ? thr.dims[1]! : a.numSteps;
-  return thresholdingSynthEstimate(a.NumChannels, a.PE, a.inputDataType, steps);
+  const { rom, terms, outBits } = thresholdingTerms(node);
+  const lut = Object.entries(terms).reduce((s, [k, v]) => s + (THRESHOLDING_LUT_WEIGHTS[k] ?? 0) * v, 0);
+  // Registers: the ROM word and address, the output word and its valid.
+  return synthResources({ LUT: rom.LUT + lut, FF: rom.FF + outBits + 1, BRAM_18K: rom.BRAM_18K });
 }

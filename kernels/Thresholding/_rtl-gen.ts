@@ -9,7 +9,7 @@
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
 import { datatype } from '../../src/kernel.js';
-import { compareBits, elementValue, floatKeyValue, floatThresholdWords, foldCounter, inputData, laneActivation, nodeModule, outputData, paddedWidth, readmemh, romDecl, thresholdRows, thresholdWords, type ElementCoding } from '../../src/kernel.js';
+import { compareBits, elementValue, floatKeyValue, floatThresholdWords, foldRom, inputData, laneActivation, nodeModule, outputData, paddedWidth, readmemh, thresholdRows, thresholdWords, type ElementCoding } from '../../src/kernel.js';
 import { thresholding } from './_model.js';
 
 export function coding(dtName: string): ElementCoding {
@@ -45,9 +45,7 @@ export function generateThresholding(node: KernelNodeView): GeneratedNode {
   let body = inputData(0, PE * A, 'in_data') + outputData(PE * OB, 'out_data');
   body += '  reg out_valid;\n  reg [' + (PE * OB - 1) + ':0] out_reg;\n';
   body += '  assign in0_V_TREADY = !out_valid || out_V_TREADY;\n  wire push = in0_V_TVALID && in0_V_TREADY;\n';
-  body += romDecl('thresholds', bits, CF, hex);
-  body += foldCounter('fold', CF, 'push');
-  body += `  wire [${bits - 1}:0] word = thresholds[fold];\n`;
+  body += foldRom('thresholds', 'word', bits, CF, hex, 'push');
   const ys: string[] = [];
   for (let p = 0; p < PE; p++) {
     body += float ? floatKeyValue(`x_${p}`, `nan_${p}`, 'in_data', p * A) : elementValue(`x_${p}`, 'in_data', p * A, A, coding(a.inputDataType), K);

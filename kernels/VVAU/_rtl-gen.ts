@@ -9,8 +9,8 @@
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView, type TensorValue } from '../../src/index.js';
 import {
-  clog2, codingOf, datatype, encodeElement, foldCounter, inputData, macLane, nodeModule, numbers, outputData, outputRegister,
-  paddedWidth, readmemh, romDecl, signedBits, thresholdRows, thresholdWords, valueBits,
+  clog2, codingOf, datatype, encodeElement, foldCounter, inputData, macLane, macMemories, nodeModule, numbers, outputData, outputRegister,
+  paddedWidth, signedBits, valueBits,
 } from '../../src/kernel.js';
 import { kernelSize, vvau, type VvauAttrs } from './_model.js';
 
@@ -93,10 +93,12 @@ export function generateVvau(node: KernelNodeView): GeneratedNode {
   const { A, W, OB, ACC } = vvauDatapath(a, range);
   const xc = codingOf(a.inputDataType);
   const wc = codingOf(a.weightDataType);
-  const weights = vvauWeightWords(w, a);
-  const files: Record<string, string> = {};
+  const mem = macMemories({
+    node: node.name, weights: vvauWeightWords(w, a),
+    thresholds: thr ? { tensor: thr, channels: C, pe: PE, lo: range.lo, hi: range.hi, acc: ACC } : undefined,
+  });
+  const files = mem.files;
   const whex = `${node.name}_weights.hex`;
-  files[whex] = readmemh(weights.words, weights.bits);
 
   let b = inputData(0, SIMD * PE * A, 'x_word') + outputData(PE * OB, 'out_data');
   const outStage = outputRegister('step && last_sf', `{${Array.from({ length: PE }, (_, p) => `y_${PE - 1 - p}`).join(', ')}}`, PE * OB);
@@ -105,28 +107,14 @@ export function generateVvau(node: KernelNodeView): GeneratedNode {
   if (SF > 1) b += foldCounter('sf', SF, 'step') + `  wire first_sf = sf == ${clog2(SF)}'d0;\n`;
   b += `  assign last_sf = ${SF > 1 ? `sf == ${clog2(SF)}'d${SF - 1}` : "1'b1"};\n`;
   if (NF > 1) b += foldCounter('nf', NF, 'step && last_sf');
-  if (WMEM > 1) b += foldCounter('waddr', WMEM, 'step');
-  b += romDecl('weights', weights.bits, WMEM, whex);
-  b += `  wire [${weights.bits - 1}:0] w_word = weights[${WMEM > 1 ? 'waddr' : '0'}];\n`;
-
-  let tsteps = 0;
-  let tbits = 0;
-  if (thr) {
-    const { rows } = thresholdRows(thr, C);
-    const t = thresholdWords(rows, PE, range.lo, range.hi, ACC);
-    tsteps = t.steps;
-    tbits = t.bits / (PE * t.steps);
-    const thex = `${node.name}_thresholds.hex`;
-    files[thex] = readmemh(t.words, t.bits);
-    b += romDecl('thresholds', t.bits, NF, thex);
-    b += `  wire [${t.bits - 1}:0] t_word = thresholds[${NF > 1 ? 'nf' : '0'}];\n`;
-  }
+  b += mem.text;
+  const tsteps = mem.activation?.steps ?? 0;
 
   for (let p = 0; p < PE; p++) {
     b += macLane({
       lane: p, simd: SIMD, xOffset: (s) => `(${s} * ${PE} + ${p}) * ${A}`, wOffset: (s) => `(${p * SIMD} + ${s}) * ${W}`,
       xBits: A, wBits: W, xCoding: xc, wCoding: wc, mode: 'multiply', acc: ACC, folds: SF > 1, outBits: OB,
-      activation: thr ? { steps: tsteps, bits: tbits, outputDatatype: a.outputDataType, actVal: a.ActVal } : undefined,
+      activation: mem.activation ? { ...mem.activation, outputDatatype: a.outputDataType, actVal: a.ActVal } : undefined,
     });
   }
   b += outStage.logic;

@@ -3,8 +3,10 @@
  * (MVAU, VVAU, ChannelwiseOp): how a datatype's bits read as a number, and widening them to two's complement.
  */
 import { parseDataType } from '../datatype/index.js';
-import type { ElementCoding } from './verilog.js';
-import { laneActivation } from './thresholds.js';
+import { foldRom, type ElementCoding } from './verilog.js';
+import { laneActivation, thresholdRows, thresholdWords } from './thresholds.js';
+import { readmemh } from './pack.js';
+import type { TensorValue } from '../tensor/tensor-value.js';
 
 /** The coding of datatype `dtName`'s elements: BIPOLAR, signed (two's complement) or unsigned. */
 export function codingOf(dtName: string): ElementCoding {
@@ -32,14 +34,8 @@ export function signExtend(expr: string, sign: string, from: number, to: number)
   return to === from ? expr : `{{${to - from}{${sign}}}, ${expr}}`;
 }
 
-export interface MacLane {
-  /** Lane index p (names its wires dot_p, sum_p, y_p …). */
-  lane: number;
-  /** Products per cycle. */
-  simd: number;
-  /** Bit offset in `x_word` / `w_word` of this lane's element s (`s` is the loop variable's name). */
-  xOffset: (s: string) => string;
-  wOffset: (s: string) => string;
+/** The operands and sum of a multiply-accumulate lane. */
+export interface MacOperands {
   xBits: number;
   wBits: number;
   xCoding: ElementCoding;
@@ -48,6 +44,16 @@ export interface MacLane {
   mode: 'multiply' | 'xnor' | 'bipolar';
   /** Accumulator width. */
   acc: number;
+}
+
+export interface MacLane extends MacOperands {
+  /** Lane index p (names its wires dot_p, sum_p, y_p …). */
+  lane: number;
+  /** Products per cycle. */
+  simd: number;
+  /** Bit offset in `x_word` / `w_word` of this lane's element s (`s` is the loop variable's name). */
+  xOffset: (s: string) => string;
+  wOffset: (s: string) => string;
   /** More than one fold per output: accumulate over cycles (needs `first_sf`, `last_sf`, `step`). */
   folds: boolean;
   /** Thresholds on the sum (word `t_word`, src/hdl/thresholds.ts), else the sum in the output's bits. */
@@ -102,4 +108,35 @@ export function macLane(l: MacLane): string {
     b += `  wire [${OB - 1}:0] y_${p} = sum_${p}[${OB - 1}:0];\n  wire unused_sum_${p} = &{1'b0, sum_${p}[${ACC - 1}:${OB}]};\n`;
   }
   return b;
+}
+
+export interface MacMemorySpec {
+  /** Node name: names the `$readmemh` files. */
+  node: string;
+  /** Weight words, one per (nf, sf) tile in the order the tiles are stepped. */
+  weights: { words: readonly bigint[]; bits: number };
+  /** Thresholds (C or 1, steps) of the C = PE·NF channels, compared with `acc`-bit sums in [lo, hi]. */
+  thresholds?: { tensor: TensorValue; channels: number; pe: number; lo: number; hi: number; acc: number };
+}
+
+/**
+ * The constant memories of a multiply-accumulate kernel (MVAU, VVAU): `w_word`, the weight word of the tile
+ * (one per `step`, wrapping after the last), and with thresholds `t_word`, the threshold word of fold `nf`
+ * (the caller's foldCounter('nf', NF, 'step && last_sf')). Both are registered ROM reads
+ * (foldRom), so their constant contents stay out of the multipliers and comparators. Returns the Verilog
+ * text, the memory files and the threshold layout for macLane's activation.
+ */
+export function macMemories(m: MacMemorySpec): { text: string; files: Record<string, string>; activation?: { steps: number; bits: number } } {
+  const depth = m.weights.words.length;
+  const whex = `${m.node}_weights.hex`;
+  const files: Record<string, string> = { [whex]: readmemh(m.weights.words, m.weights.bits) };
+  let text = foldRom('weights', 'w_word', m.weights.bits, depth, whex, 'step');
+  const t = m.thresholds;
+  if (!t) return { text, files };
+  const { rows } = thresholdRows(t.tensor, t.channels);
+  const tw = thresholdWords(rows, t.pe, t.lo, t.hi, t.acc);
+  const thex = `${m.node}_thresholds.hex`;
+  files[thex] = readmemh(tw.words, tw.bits);
+  text += foldRom('thresholds', 't_word', tw.bits, tw.words.length, thex, 'step && last_sf');
+  return { text, files, activation: { steps: tw.steps, bits: tw.bits / (t.pe * tw.steps) } };
 }

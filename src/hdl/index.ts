@@ -5,3 +5,4 @@ export * from './thresholds.js';
 export * from './streams.js';
 export * from './datapath.js';
 export * from './rom-estimate.js';
+export * from './mac-estimate.js';

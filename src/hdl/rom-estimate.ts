@@ -7,6 +7,8 @@
  * is an upper estimate for regular contents).
  */
 import { clog2 } from './verilog.js';
+import { blockRamCells } from './streams.js';
+import { seededInts } from '../util/prng.js';
 
 /** RAMB36 / RAMB18 data width at `depth` (simple dual port widths, as Yosys maps ROMs). */
 function bramWidths(depth: number): { w36: number; w18: number } {
@@ -26,4 +28,47 @@ export function romSynthEstimate(depth: number, bits: number, registered: boolea
   }
   const aw = clog2(depth);
   return { LUT: Math.round(bits * Math.max(1, 2 ** (aw - 6)) * (2 ** aw === depth || aw > 6 ? 1 : 1.6)), BRAM_18K: 0 };
+}
+
+/**
+ * What Yosys 0.23 `synth_xilinx` (xc7) makes of a constant ROM read through romReadAtCounter (a registered
+ * read at a registered address gated by the reset), from its contents. Columns (output bits) constant over
+ * every word become constants; the others either go to block RAM, when memory_libmap finds a RAMB18/RAMB36
+ * shape (cost 129 / 257 per cell, widths 1…36 / 1…72 at 16K / 32K bits) cheaper than 1/64 per bit of logic,
+ * or stay logic: one LUT tree per distinct varying column, a LUT6 of 5 address bits and the reset up to 32
+ * words, then about depth/32 LUTs (joined by MUXF7/F8, not counted; 15% fewer below 256 words), and one FF
+ * per column. Measured on random ROMs of 8…1024 words × 8…64 bits (docs/RTL-ESTIMATES.md); the address
+ * register costs a few LUTs more. A one-word ROM is a constant: nothing here.
+ */
+export function registeredRomEstimate(words: readonly bigint[], bits: number): { LUT: number; FF: number; BRAM_18K: number; columns: number } {
+  const depth = words.length;
+  if (depth <= 1) return { LUT: 0, FF: 0, BRAM_18K: 0, columns: 0 };
+  const rows = words.map((w) => w.toString(2).padStart(bits, '0'));
+  const distinct = new Set<string>();
+  let varying = 0;
+  for (let i = 0; i < bits; i++) {
+    let col = '';
+    for (const r of rows) col += r[r.length - 1 - i];
+    if (col.includes('0') && col.includes('1')) {
+      varying++;
+      distinct.add(col);
+    }
+  }
+  const address = 2 * clog2(depth);
+  const { n18, n36 } = blockRamCells(depth, varying);
+  if (varying > 0 && Math.min(129 * n18, 257 * n36) < (varying * depth) / 64) {
+    return { LUT: address, FF: clog2(depth), BRAM_18K: 129 * n18 <= 257 * n36 ? n18 : 2 * n36, columns: varying };
+  }
+  const perColumn = depth <= 32 ? 1 : depth < 256 ? (0.85 * depth) / 32 : depth / 32;
+  return { LUT: Math.round(distinct.size * perColumn + address), FF: distinct.size + clog2(depth), BRAM_18K: 0, columns: distinct.size };
+}
+
+/** Stand-in contents for a ROM whose constants are not known yet: seeded random words, so every column varies and differs. */
+export function unknownRomWords(depth: number, bits: number): bigint[] {
+  const r = seededInts(depth * 7919 + bits);
+  return Array.from({ length: depth }, () => {
+    let w = 0n;
+    for (let b = 0; b < bits; b += 16) w = (w << 16n) | BigInt(r(0, 0xffff));
+    return w & ((1n << BigInt(bits)) - 1n);
+  });
 }

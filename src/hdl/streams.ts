@@ -52,6 +52,12 @@ export function elementMax(name: string, a: string, b: string, bits: number, cod
   return `  wire [${bits - 1}:0] ${name} = (${key(a)} > ${key(b)}) ? ${a} : ${b};\n`;
 }
 
+/** RAMB18 / RAMB36 cells for `depth` × `width` in their best simple-dual-port shape (widths 1…36 / 1…72). */
+export function blockRamCells(depth: number, width: number): { n18: number; n36: number } {
+  const shapes = (full: number, widths: number[]): number => Math.min(...widths.map((w, i) => Math.ceil(depth / (full >> i)) * Math.ceil(width / w)));
+  return { n18: shapes(16384, [1, 2, 4, 9, 18, 36]), n36: shapes(32768, [1, 2, 4, 9, 18, 36, 72]) };
+}
+
 /**
  * What Yosys 0.23 `synth_xilinx` (xc7) makes of a `depth × width` memory with one write and one read port:
  * LUT sites and BRAM_18K (a RAMB36 counts 2). Asynchronous reads give LUTRAM: banks of RAM32M (32 × 6) or
@@ -69,10 +75,7 @@ export function memoryResources(depth: number, width: number, registeredAddress:
   const banks = c64 <= c32 ? b64 : b32;
   const cells = Math.min(c32, c64);
   if (registeredAddress) {
-    const shapes = (full: number, widths: number[]): number =>
-      Math.min(...widths.map((w, i) => Math.ceil(depth / (full >> i)) * Math.ceil(width / w)));
-    const n18 = shapes(16384, [1, 2, 4, 9, 18, 36]);
-    const n36 = shapes(32768, [1, 2, 4, 9, 18, 36, 72]);
+    const { n18, n36 } = blockRamCells(depth, width);
     const bram = Math.min(129 * n18, 257 * n36);
     if (bram <= 8 * cells + 2) return { LUT: Math.max(0, 2 * clog2(depth) - 6), BRAM_18K: 129 * n18 <= 257 * n36 ? n18 : 2 * n36 };
   }

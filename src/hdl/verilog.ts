@@ -103,20 +103,26 @@ export function foldCounter(name: string, n: number, enable: string): string {
 }
 
 /**
- * A registered read of ROM `rom` (depth `n`) at fold counter `counter` (foldCounter(counter, n, enable)):
- * `reg out` always holds rom[counter], because each cycle it reads the counter's next value (word 0 in reset).
- * A synchronous read keeps the ROM apart from the logic it feeds: Yosys maps it to block RAM when deep, to
- * LUTs when shallow, and cannot fold its constant contents into the multipliers or comparators behind it,
- * so its cost separates from theirs (docs/RTL-ESTIMATES.md). A one-word ROM stays a constant.
+ * A registered read of ROM `rom` (depth `n`) that follows a fold counter over `n` states advancing when
+ * `enable` (foldCounter(counter, n, enable)): `reg out` always holds rom[counter]. The address is a register,
+ * `<out>_next`, holding the counter's next value (word 0 in reset, gated by ap_rst_n so that reset reads word
+ * 0), and `out` loads on `enable`: the ROM sees a registered address and feeds a register, so Yosys maps it to
+ * block RAM when deep and to one LUT tree per column when shallow, cannot fold its constant contents into the
+ * multipliers or comparators behind it, and cannot fold the counter's increment into it either: its cost
+ * separates from theirs (src/hdl/rom-estimate.ts registeredRomEstimate). A one-word ROM stays a constant.
  */
-export function romReadAtCounter(rom: string, out: string, bits: number, counter: string, n: number, enable: string): string {
+export function romReadAtCounter(rom: string, out: string, bits: number, n: number, enable: string): string {
   if (n === 1) return `  wire [${bits - 1}:0] ${out} = ${rom}[0];\n`;
   const w = clog2(n);
-  const next = `(${counter} == ${w}'d${n - 1}) ? ${w}'d0 : ${counter} + ${w}'d1`;
+  const next = `${out}_next`;
   return [
-    `  wire [${w - 1}:0] ${out}_addr = !ap_rst_n ? ${w}'d0 : (${enable}) ? (${next}) : ${counter};`,
+    `  reg [${w - 1}:0] ${next};`,
+    '  always @(posedge ap_clk) begin',
+    `    if (!ap_rst_n) ${next} <= ${w}'d${1 % n};`,
+    `    else if (${enable}) ${next} <= (${next} == ${w}'d${n - 1}) ? ${w}'d0 : ${next} + ${w}'d1;`,
+    '  end',
     `  reg [${bits - 1}:0] ${out};`,
-    `  always @(posedge ap_clk) ${out} <= ${rom}[${out}_addr];`,
+    `  always @(posedge ap_clk) if (!ap_rst_n || (${enable})) ${out} <= ${rom}[${next} & {${w}{ap_rst_n}}];`,
     '',
   ].join('\n');
 }
@@ -124,6 +130,15 @@ export function romReadAtCounter(rom: string, out: string, bits: number, counter
 /** A read-only memory `reg [bits-1:0] <name> [0:depth-1]` loaded from a `$readmemh` file. */
 export function romDecl(name: string, bits: number, depth: number, file: string): string {
   return `  reg [${bits - 1}:0] ${name} [0:${depth - 1}];\n  initial $readmemh(${verilogString(file)}, ${name});\n`;
+}
+
+/**
+ * A constant ROM `rom` (`depth` words of `bits`, from `$readmemh` file `file`) whose word at the caller's fold
+ * counter (foldCounter(…, depth, enable)) is `out`, through romReadAtCounter: the same word in the same cycle
+ * as a combinational read, kept apart from the logic.
+ */
+export function foldRom(rom: string, out: string, bits: number, depth: number, file: string, enable: string): string {
+  return romDecl(rom, bits, depth, file) + romReadAtCounter(rom, out, bits, depth, enable);
 }
 
 /**
