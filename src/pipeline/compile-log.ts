@@ -3,6 +3,7 @@
  * records at the CLI's level on stderr (pretty on a terminal, JSON lines otherwise), after clearing the
  * progress line.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino, type Level, type Logger } from 'pino';
 
@@ -35,22 +36,24 @@ export async function createCompileLogger(level: string, clearLine: () => void):
       singleLine: true,
     });
   }
-  let fileDest: ReturnType<typeof pino.destination> | undefined;
+  // The file gets each record as it comes, with plain writes: pino's file destination fsyncs on close,
+  // and the process waited for that at the end of every compile.
+  let fileFd: number | undefined;
   const pending: string[] = [];
-  const fileSink = { write: (s: string) => { if (fileDest) fileDest.write(s); else pending.push(s); } };
+  const fileSink = { write: (s: string) => { if (fileFd !== undefined) writeSync(fileFd, s); else pending.push(s); } };
   const streams = [{ level: 'debug' as Level, stream: fileSink }];
   if (level !== 'silent') streams.push({ level: level as Level, stream: stderrStream });
   const log = pino({ level: level === 'trace' ? 'trace' : 'debug', base: undefined }, pino.multistream(streams));
   return {
     log,
     attachFile(file) {
-      fileDest = pino.destination({ dest: file, sync: true });
-      for (const s of pending.splice(0)) fileDest.write(s);
+      if (fileFd !== undefined) closeSync(fileFd);
+      fileFd = openSync(file, 'w');
+      for (const s of pending.splice(0)) writeSync(fileFd, s);
     },
     close() {
-      fileDest?.flushSync();
-      fileDest?.end();
-      fileDest = undefined;
+      if (fileFd !== undefined) closeSync(fileFd);
+      fileFd = undefined;
     },
   };
 }

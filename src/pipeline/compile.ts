@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { BrainsmithError, errorMessage } from '../errors.js';
 import { hostVersion } from '../plugins/host.js';
-import { loadModel } from '../onnx/load.js';
+import { loadModelSync } from '../onnx/load.js';
 import { saveModel } from '../onnx/save.js';
 import { assertGraphValid } from '../ir/verify.js';
 import type { Model } from '../ir/model.js';
@@ -180,8 +180,9 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     inputs: [modelPath, ...blueprint.files, ...(opts.inputs ?? []), ...(blueprint.verify.inputs ?? []), ...(opts.expected ? [opts.expected] : []), ...(hw.foldingConfig ? [hw.foldingConfig] : [])].map((f) => path.resolve(cwd, f)),
   };
   checkTarget(target, Boolean(opts.force), keep);
-  // Before the build folder exists: a model that does not load leaves nothing behind.
-  const model = await loadModel(modelPath);
+  // Before the build folder exists: a model that does not load leaves nothing behind. Read synchronously:
+  // nothing else runs meanwhile, and a thread-pool round trip only left the process idle.
+  const model = loadModelSync(modelPath);
   assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
   setHookTimeLimit(opts.timeLimit ? opts.timeLimit * 1000 : undefined);
   let reg = opts.registry;
