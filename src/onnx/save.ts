@@ -44,7 +44,13 @@ export interface SaveOptions {
   maxModelBytes?: number;
 }
 
-export async function saveModel(model: Model, file: string, opts: SaveOptions = {}): Promise<void> {
+/** What saveModel wrote. */
+export interface SavedModel {
+  /** The data file the model refers to (relative to its folder), when weights went to external data. */
+  externalData?: string;
+}
+
+export async function saveModel(model: Model, file: string, opts: SaveOptions = {}): Promise<SavedModel> {
   const target = path.resolve(file);
   const dir = path.dirname(target);
   checkTargetFolder(file, dir);
@@ -64,7 +70,7 @@ export async function saveModel(model: Model, file: string, opts: SaveOptions = 
         const encoded = encodeModelProtoChunks(inline);
         if (encoded.size <= limit) {
           writeAtomically(target, encoded.chunks, temps);
-          return;
+          return {};
         }
       }
     }
@@ -91,6 +97,7 @@ export async function saveModel(model: Model, file: string, opts: SaveOptions = 
     await commitFiles(written > 0 ? [[dataTemp, dataFile], [modelTemp, target]] : [[modelTemp, target]]);
     temps.length = 0;
     if (readers.size > 0) repointInMemoryTensors(readers, placements, location, dir, sourceDir!);
+    return written > 0 ? { externalData: location } : {};
   } catch (e) {
     await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true }).catch(() => undefined)));
     throw saveError(file, e);
