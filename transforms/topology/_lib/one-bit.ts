@@ -13,7 +13,8 @@ export function replaceWeights(graph: Graph, node: Node, w: Const): void {
   const oldDt = graph.getDatatypeName(old);
   const dt = oldDt ? tryParseDataType(oldDt) : undefined;
   if (dt) {
-    const fits = w.data.every((v) => dt.allowed(v));
+    // Each distinct value once: allowed() goes through a bigint per call, and weights repeat a few values.
+    const fits = [...new Set(w.data)].every((v) => dt.allowed(v));
     graph.setDatatypeName(name, fits ? dt.name : smallestDataTypeFor(w.data).name);
   }
   // Scaling output columns keeps a depthwise (block-diagonal) matrix depthwise.
