@@ -33,10 +33,15 @@ const LAZY_REQUIRE = new RegExp(`\\b(import_[\\w$]+)=require\\("((?:node:)?(?:${
  * properties at once, so they are left alone (the pattern above does not match them).
  */
 const LAZY_BANNER = 'var __bs_lazy=(id)=>{let m;const l=()=>m??=require(id);return new Proxy({},{get:(_,k)=>l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);if(d)d.configurable=true;return d}})};';
+const NAME_HELPER = 'var __name=(target,value)=>__defProp(target,"name",{value,configurable:!0});';
+const NAME_HELPER_IF_DIFFERENT = 'var __name=(target,value)=>target.name===value?target:__defProp(target,"name",{value,configurable:!0});';
 // bundle-loader.ts runs the bundle as a function of these (CommonJS has no import.meta).
 const BASE = '__bs_bundle_url';
 const RESOLVE = '__bs_resolve(';
 const IMPORT = '__bs_import(';
+/** The bundle file is this function expression, which src/cli/bundle-loader.ts calls. */
+const WRAPPER_OPEN = '(function (exports, require, module, __filename, __dirname, __bs_bundle_url, __bs_resolve, __bs_import) {';
+const WRAPPER_CLOSE = '\n})';
 
 const { discover } = await import(pathToFileURL(path.join(dist, 'src', 'plugins', 'discovery.js')).href);
 const empty = mkdtempSync(path.join(tmpdir(), 'brainsmith-bundle-'));
@@ -150,7 +155,12 @@ try {
   const code = readFileSync(outfile, 'utf8');
   const strict = '"use strict";';
   const body = code.startsWith(strict) ? code.slice(strict.length) : code;
-  writeFileSync(outfile, `${code.startsWith(strict) ? strict : ''}${LAZY_BANNER}\n${body.replace(LAZY_REQUIRE, '$1=__bs_lazy("$2")')}`);
+  // esbuild's __name (keepNames) redefines `name` on each of some 4000 functions and classes as the bundle
+  // loads, which gives each its own map; most already bear the name it sets (only renamed ones differ).
+  const named = body.replace(NAME_HELPER, NAME_HELPER_IF_DIFFERENT);
+  if (named === body) throw new Error('scripts/bundle.mjs: esbuild\'s __name helper has changed; update NAME_HELPER');
+  // Written as the function bundle-loader.ts runs (no copy of the whole text to wrap it at each start).
+  writeFileSync(outfile, `${WRAPPER_OPEN}${code.startsWith(strict) ? strict : ''}${LAZY_BANNER}\n${named.replace(LAZY_REQUIRE, '$1=__bs_lazy("$2")')}${WRAPPER_CLOSE}`);
   writeFileSync(path.join(outDir, 'api.mjs'), apiShim);
   for (const s of SUBPATHS) writeFileSync(path.join(outDir, `${s}.mjs`), await shimOf(s, s, `'brainsmith/${s}'`));
 } finally {

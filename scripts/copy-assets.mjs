@@ -19,14 +19,20 @@ function walk(dir) {
 }
 for (const r of ROOTS) walk(r);
 
-// Built-in blueprints, parsed now so that a compile need not parse YAML (src/pipeline/blueprint-precompiled.ts).
+// Built-in blueprints, parsed and validated now so that a compile need neither parse YAML nor run the schema
+// (src/pipeline/blueprint-precompiled.ts). `data` is the schema's output, when it survives JSON as it is.
 {
   const { readFileSync, writeFileSync } = await import('node:fs');
+  const { isDeepStrictEqual } = await import('node:util');
   const { parse } = await import('yaml');
+  const { blueprintSchema } = await import(new URL('../dist/src/pipeline/blueprint-schema.js', import.meta.url).href);
   mkdirSync(join('dist', 'blueprints'), { recursive: true });
   for (const name of readdirSync('blueprints')) {
     if (!/\.(ya?ml|json)$/i.test(name)) continue;
     const text = readFileSync(join('blueprints', name), 'utf8');
-    writeFileSync(join('dist', 'blueprints', name.replace(/\.(ya?ml|json)$/i, '.json')), JSON.stringify({ text, value: parse(text) }));
+    const value = parse(text);
+    const r = blueprintSchema.safeParse(value);
+    const data = r.success && isDeepStrictEqual(JSON.parse(JSON.stringify(r.data)), r.data) ? r.data : undefined;
+    writeFileSync(join('dist', 'blueprints', name.replace(/\.(ya?ml|json)$/i, '.json')), JSON.stringify({ text, value, data }));
   }
 }

@@ -81,7 +81,9 @@ export function loadBundledHost(command = ''): BundledHost {
   const cachedData = readQuietly(cacheFile);
   // The bundle's import() of packages and plugin files calls __bs_import (scripts/bundle.mjs): a script's
   // own import() needs a callback that node 20 drops when the script comes from the code cache.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __bs_bundle_url, __bs_resolve, __bs_import) {${source}\n})`, {
+  // The file is a function expression of (exports, require, module, __filename, __dirname, __bs_bundle_url,
+  // __bs_resolve, __bs_import): scripts/bundle.mjs writes it so.
+  const script = new vm.Script(source, {
     filename: BUNDLE_FILE,
     cachedData,
   });

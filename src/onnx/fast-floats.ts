@@ -1,6 +1,6 @@
 import protobuf from 'protobufjs';
 import { endianness } from 'node:os';
-import { onnxType } from './schema.js';
+import { generateDecoder, onnxType } from './schema.js';
 
 /**
  * Fast decoding of TensorProto's packed float_data and double_data. protobufjs decodes a packed run into a
@@ -48,8 +48,7 @@ function installTensorDecodeHook(): void {
   if (hookInstalled) return;
   hookInstalled = true;
   const type = onnxType('TensorProto');
-  type.setup(); // generates the decoder we wrap (protobufjs does this lazily on first use)
-  const generated = type.decode as unknown as (this: protobuf.Type, ...args: unknown[]) => Msg;
+  const generated = generateDecoder(type) as unknown as (this: protobuf.Type, ...args: unknown[]) => Msg;
   const decodeTensor = function (this: protobuf.Type, r: unknown, ...rest: unknown[]): Msg {
     if (!isTensorReader(r)) return generated.call(this, r, ...rest);
     const outer = { inTensor: r.$inTensor, floats: r.$floats, doubles: r.$doubles };

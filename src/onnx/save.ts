@@ -44,7 +44,13 @@ export interface SaveOptions {
   maxModelBytes?: number;
 }
 
-export async function saveModel(model: Model, file: string, opts: SaveOptions = {}): Promise<void> {
+/** What saveModel wrote. */
+export interface SavedModel {
+  /** The data file the model refers to (relative to its folder), when weights went to external data. */
+  externalData?: string;
+}
+
+export async function saveModel(model: Model, file: string, opts: SaveOptions = {}): Promise<SavedModel> {
   const target = path.resolve(file);
   const dir = path.dirname(target);
   checkTargetFolder(file, dir);
@@ -63,8 +69,8 @@ export async function saveModel(model: Model, file: string, opts: SaveOptions = 
       if (inline) {
         const encoded = encodeModelProtoChunks(inline);
         if (encoded.size <= limit) {
-          await writeAtomically(target, encoded.chunks, temps);
-          return;
+          writeAtomically(target, encoded.chunks, temps);
+          return {};
         }
       }
     }
@@ -91,6 +97,7 @@ export async function saveModel(model: Model, file: string, opts: SaveOptions = 
     await commitFiles(written > 0 ? [[dataTemp, dataFile], [modelTemp, target]] : [[modelTemp, target]]);
     temps.length = 0;
     if (readers.size > 0) repointInMemoryTensors(readers, placements, location, dir, sourceDir!);
+    return written > 0 ? { externalData: location } : {};
   } catch (e) {
     await Promise.all(temps.map((t) => fs.promises.rm(t, { force: true }).catch(() => undefined)));
     throw saveError(file, e);
@@ -155,12 +162,29 @@ async function commitFiles(moves: Array<[temp: string, final: string]>): Promise
   for (const [, backup] of backups) await fs.promises.rm(backup, { force: true }).catch(() => undefined);
 }
 
-async function writeAtomically(target: string, chunks: Uint8Array[], temps: string[]): Promise<void> {
+/**
+ * Synchronous: a model that fits in one protobuf message is written in a few calls, and each await of the
+ * thread pool left a short compile idle (it saves the model after every stage).
+ */
+function writeAtomically(target: string, chunks: Uint8Array[], temps: string[]): void {
   const temp = tempNameFor(target);
   temps.push(temp);
-  await writeChunks(temp, chunks);
-  await fs.promises.rename(temp, target);
+  writeChunksSync(temp, chunks);
+  fs.renameSync(temp, target);
   temps.length = 0;
+}
+
+/** writeChunks without the thread pool. */
+function writeChunksSync(file: string, chunks: Uint8Array[]): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    for (const chunk of chunks) {
+      let done = 0;
+      while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Writes consecutive chunks to a new file (fails if it exists: temp names are never reused). */

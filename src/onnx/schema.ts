@@ -347,7 +347,38 @@ export function onnxRoot(): protobuf.Root {
   if (root) return root;
   root = protobuf.Root.fromJSON({ nested: { onnx: { nested: onnxTypes } } } as protobuf.INamespace);
   stripPrototypeDefaults(root);
+  decodeOnDemand(root);
   return root;
+}
+
+/**
+ * Gives every message type a decode that generates only the decoder on first use. protobufjs' own lazy
+ * setup() generates five functions per type (encode, decode, verify, fromObject, toObject), and the codec
+ * uses only decode (encoder.ts encodes): most of the code generation of a model load. A full setup()
+ * later (protobufjs' own encode, verify, … on first use) keeps the decode in place.
+ */
+function decodeOnDemand(ns: protobuf.NamespaceBase): void {
+  for (const nested of ns.nestedArray) {
+    if (nested instanceof protobuf.Type) {
+      nested.decode = function decodeSetup(this: protobuf.Type, ...args: unknown[]) {
+        return (generateDecoder(this) as (...a: unknown[]) => protobuf.Message).apply(this, args);
+      } as protobuf.Type['decode'];
+      nested.setup = function setupKeepingDecode(this: protobuf.Type) {
+        const decode = this.decode;
+        protobuf.Type.prototype.setup.call(this);
+        this.decode = decode;
+        return this;
+      };
+    }
+    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) decodeOnDemand(nested);
+  }
+}
+
+/** Generates `type`'s decoder as protobufjs' setup() does, installs it as `type.decode` and returns it. */
+export function generateDecoder(type: protobuf.Type): protobuf.Type['decode'] {
+  const types = type.fieldsArray.map((f) => f.resolve().resolvedType);
+  type.decode = protobuf.decoder(type)({ Reader: protobuf.Reader, types, util: protobuf.util, C: type.ctor }) as protobuf.Type['decode'];
+  return type.decode;
 }
 
 /** A message type of the schema, e.g. `onnxType('ModelProto')`. */

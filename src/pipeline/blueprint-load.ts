@@ -90,7 +90,9 @@ function readOne(file: string): ReadResult {
     throw new BrainsmithError('E_BLUEPRINT_READ', `cannot read blueprint ${(e as Error).message}`, { file, cause: e });
   }
   if (path.dirname(file) === builtinBlueprintDir()) {
-    const r = blueprintSchema.safeParse(precompiledBlueprint(file, text));
+    const pre = precompiledBlueprint(file, text);
+    if (pre?.data) return { file, data: pre.data as BlueprintFile };
+    const r = blueprintSchema.safeParse(pre?.value);
     if (r.success) return { file, data: r.data };
   }
   const { parsed, error } = parseBlueprintText(text);

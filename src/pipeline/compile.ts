@@ -5,12 +5,12 @@
  */
 import { checkFifoSizingOption, finishFifoSizing, FIFO_SIZING_REPORT, resolveFifoSizing, sizeFifos, type FifoSizingStep } from '../fifo-sizing/compile-step.js';
 import type { FifoSizingReport } from '../fifo-sizing/size.js';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { BrainsmithError, errorMessage } from '../errors.js';
 import { hostVersion } from '../plugins/host.js';
-import { loadModel } from '../onnx/load.js';
+import { loadModelSync } from '../onnx/load.js';
 import { saveModel } from '../onnx/save.js';
 import { assertGraphValid } from '../ir/verify.js';
 import type { Model } from '../ir/model.js';
@@ -180,8 +180,9 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
     inputs: [modelPath, ...blueprint.files, ...(opts.inputs ?? []), ...(blueprint.verify.inputs ?? []), ...(opts.expected ? [opts.expected] : []), ...(hw.foldingConfig ? [hw.foldingConfig] : [])].map((f) => path.resolve(cwd, f)),
   };
   checkTarget(target, Boolean(opts.force), keep);
-  // Before the build folder exists: a model that does not load leaves nothing behind.
-  const model = await loadModel(modelPath);
+  // Before the build folder exists: a model that does not load leaves nothing behind. Read synchronously:
+  // nothing else runs meanwhile, and a thread-pool round trip only left the process idle.
+  const model = loadModelSync(modelPath);
   assertGraphValid(model.graph, `${modelPath}: the input graph is invalid`);
   setHookTimeLimit(opts.timeLimit ? opts.timeLimit * 1000 : undefined);
   let reg = opts.registry;
@@ -226,6 +227,8 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       }
 
       const intermediates: string[] = [];
+      // The last stage's model as saved, when the file holds all of it: model.onnx is the same bytes.
+      let lastSaved: { model: Model; version: number; file: string } | undefined;
       const run: RunResult = await runPlan(reg, plan, model, {
         stopAfter: opts.stopAfter,
         startFrom: opts.startFrom,
@@ -235,7 +238,8 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
           stageStart: (_stage, m) => verifier?.stageStart(m),
           stageEnd: async (r: StageResult, m) => {
             const rel = path.join('intermediate_models', `${String(STAGES.indexOf(r.stage) + 1).padStart(2, '0')}_${r.stage}.onnx`);
-            await saveModel(m, folder.path(rel));
+            const saved = await saveModel(m, folder.path(rel));
+            lastSaved = saved.externalData ? undefined : { model: m, version: m.graph.version, file: folder.path(rel) };
             intermediates.push(rel);
             if (!verifier) return;
             opts.progress?.note(`verify: ${r.stage}`);
@@ -269,7 +273,11 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
       } else if (fifoChoice) {
         log.warn(`--fifo-sizing has no effect: the compile stopped after ${run.stoppedAfter}, before the FIFOs are final`);
       }
-      await saveModel(run.model, folder.path('model.onnx'));
+      // Nothing touches the model after the last stage's save but FIFO sizing (and, to be safe, the
+      // verifier's runs): then model.onnx is a copy of that file, not a second encode of the model.
+      const unchanged = lastSaved?.model === run.model && run.model.graph.version === lastSaved.version;
+      if (unchanged && !fifoReport && !verifier) copyFileSync(lastSaved!.file, folder.path('model.onnx'));
+      else await saveModel(run.model, folder.path('model.onnx'));
       writeFileSync(folder.path('report', 'time_per_step.json'), `${JSON.stringify(timeReport(run), null, 2)}\n`);
       const estimate = await estimateBuild(run.model, reg, hw, folder.dir, modelPath, log);
       let comparison: BaselineComparison | undefined;

@@ -146,10 +146,13 @@ let lastYield = 0;
 /**
  * Lets the event loop turn between transforms now and then (every 50 ms): a command running in the main
  * thread (the CLI without plugins from outside) handles Ctrl-C there, removing the partial build folder.
+ * After plugin code from outside, always: a promise it left rejected, or a throw from a timer it set, is
+ * then caught while its transform is still the one to name (the model saves no longer wait on the thread
+ * pool, which used to give those a turn).
  */
-async function yieldNowAndThen(): Promise<void> {
+async function yieldNowAndThen(always: boolean): Promise<void> {
   const now = performance.now();
-  if (now - lastYield < 50) return;
+  if (!always && now - lastYield < 50) return;
   lastYield = now;
   await new Promise((resolve) => setImmediate(resolve));
 }
@@ -215,7 +218,7 @@ export async function runPlan(reg: Registry, plan: Plan, model: Model, opts: Run
         const version = model.graph.version;
         const r = await applyItem(reg, item, model, sp.stage);
         model = r.model;
-        await yieldNowAndThen();
+        await yieldNowAndThen(item.entry.plugin.source !== 'builtin');
         let diff: string[] = [];
         if (r.changed || model.graph.version !== version) {
           const after = opTypeHistogram(model);

@@ -1,6 +1,6 @@
 /** Builds the PluginContext a plugin's hooks receive, exposing only the capabilities it was granted. */
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { capabilityDenied } from './capabilities.js';
 import type { EventBus } from './events.js';
@@ -58,13 +58,15 @@ export function createPluginContext<O>(input: ContextInput<O>): PluginContext<O>
       },
     },
     fs: {
+      // Synchronous underneath: the files are small reports, and a thread-pool round trip only left a
+      // short compile idle.
       async writeFile(p: string, data: string | Uint8Array) {
         need('fs:write');
-        await writeFile(confinedPath(p, plugin), data);
+        writeFileSync(confinedPath(p, plugin), data);
       },
       async mkdir(p: string) {
         need('fs:write');
-        await mkdir(confinedPath(p, plugin), { recursive: true });
+        mkdirSync(confinedPath(p, plugin), { recursive: true });
       },
     },
     process: {

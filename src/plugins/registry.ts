@@ -187,9 +187,12 @@ export class Registry {
   async #importEntry(entry: ComponentEntry): Promise<Declared> {
     const pre = this.#preloaded.get(entry.file);
     const bundled = pre || entry.plugin.source !== 'builtin' ? undefined : bundledBuiltin(entry.file);
-    const code = pre || bundled ? undefined : this.codeDirs.get(entry.file);
-    const url = entry.plugin.source === 'builtin' ? builtinUrl(entry.file) : code ? (await prepareFiles([code.file], code.dir)).urls.get(entry.file) : undefined;
-    const mod = pre ?? (bundled ? await bundled() : await importPluginFile(entry.file, entry.fileStamp, url));
+    let mod = pre ?? (bundled ? await bundled() : undefined);
+    if (!mod) {
+      const code = this.codeDirs.get(entry.file);
+      const url = entry.plugin.source === 'builtin' ? builtinUrl(entry.file) : code ? (await prepareFiles([code.file], code.dir)).urls.get(entry.file) : undefined;
+      mod = await importPluginFile(entry.file, entry.fileStamp, url);
+    }
     if (!entry.plugin.imported) {
       entry.plugin.imported = true;
       this.events.publish('plugin:loaded', { plugin: entry.plugin.id, file: entry.file });
@@ -468,7 +471,14 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
   // Built-ins belong to the installed host, not to a project: one user-folder entry serves every project,
   // so a new project (or a cleared project cache) does not import them all again.
   const cacheFor = (u: PluginUnit): MetadataCache => (u.source === 'user' || u.source === 'builtin' ? userCache : projectCache);
-  const codeDirFor = (u: PluginUnit): string => hostCodeDir(path.dirname(cacheFor(u).file), host);
+  // One per cache (a hash each): asked for every plugin file.
+  const codeDirs = new Map<MetadataCache, string>();
+  const codeDirFor = (u: PluginUnit): string => {
+    const cache = cacheFor(u);
+    let dir = codeDirs.get(cache);
+    if (dir === undefined) codeDirs.set(cache, (dir = hostCodeDir(path.dirname(cache.file), host)));
+    return dir;
+  };
 
   const byId = new Map<string, PluginUnit>();
   for (const u of found.units) if (!byId.has(u.id)) byId.set(u.id, u);
@@ -517,7 +527,8 @@ export async function openRegistry(opts: OpenRegistryOptions = {}): Promise<Regi
       events.publish('plugin:failed', { plugin: rec.id, code: firstError.code, message: firstError.message, file: firstError.file });
     }
     for (const f of u.files) {
-      if (useCache) reg.codeDirs.set(f.path, { file: f, dir: codeDirFor(u) });
+      // Built-ins are compiled JavaScript, never transpiled (#importEntry): no code folder.
+      if (useCache && u.source !== 'builtin') reg.codeDirs.set(f.path, { file: f, dir: codeDirFor(u) });
       const metas = useCache ? cache.get(f) : undefined;
       if (metas) ready.push({ rec, file: f, metas });
       else pending.push({ rec, unit: u, file: f });

@@ -12,6 +12,8 @@ const ownDir = path.dirname(fileURLToPath(import.meta.url));
 const hostRoot = path.resolve(ownDir, '..', '..', '..');
 const coreDirs = [ownDir, path.join(hostRoot, 'dist', 'src'), path.join(hostRoot, 'src')].map((d) => d + path.sep);
 
+/** A file the FRAME pattern accepts: an absolute path or a file: URL. */
+const ABSOLUTE = /^(?:file:\/\/)?\/|^[A-Za-z]:\\/;
 /** `at fn (loc)` or `at loc`, where loc is `file:line:col`. */
 const FRAME = /\bat (?:.*? \()?((?:file:\/\/)?\/[^():]+?|[A-Za-z]:\\[^():]+?)(?:\?[^:)]*)?:(\d+):\d+\)?$/;
 
@@ -21,13 +23,47 @@ export function toPath(fileOrUrl: string): string {
 }
 
 /** The first frame outside the plugin framework itself. */
-export function callerSite(stack: string | undefined = new Error().stack): DeclarationSite {
-  for (const raw of (stack ?? '').split('\n').slice(1)) {
+export function callerSite(stack?: string): DeclarationSite {
+  if (stack === undefined && !process.sourceMapsEnabled) return siteOfFrames(currentFrames());
+  for (const raw of (stack ?? new Error().stack ?? '').split('\n').slice(1)) {
     const m = FRAME.exec(raw.trim());
     if (!m) continue;
     const file = toPath(m[1]!);
-    if (coreDirs.some((d) => file.startsWith(d)) || file === bundledHostFile() || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    if (!isPluginFile(file)) continue;
     return { file, line: Number(m[2]) };
+  }
+  return {};
+}
+
+function isPluginFile(file: string): boolean {
+  return !coreDirs.some((d) => file.startsWith(d)) && file !== bundledHostFile() && !file.includes(`${path.sep}node_modules${path.sep}`);
+}
+
+/**
+ * The call stack as V8's frames, not as text. Without source maps a frame's file and line are what the
+ * text would say; asking only the frames needed spares formatting them all (and computing the line
+ * positions of the bundle, a 2 MB script, when the built-ins declare themselves from inside it).
+ */
+function currentFrames(): NodeJS.CallSite[] {
+  const prepare = Error.prepareStackTrace;
+  Error.prepareStackTrace = (_e, frames) => frames;
+  try {
+    const holder = {} as { stack: NodeJS.CallSite[] };
+    Error.captureStackTrace(holder, currentFrames);
+    return holder.stack;
+  } finally {
+    Error.prepareStackTrace = prepare;
+  }
+}
+
+function siteOfFrames(frames: NodeJS.CallSite[]): DeclarationSite {
+  for (const f of frames) {
+    const name = f.getFileName();
+    if (!name || !ABSOLUTE.test(name)) continue;
+    const file = toPath(name);
+    if (!isPluginFile(file)) continue;
+    const line = f.getLineNumber();
+    return line === null ? { file } : { file, line };
   }
   return {};
 }

@@ -19,7 +19,11 @@ function filled(like: TensorValue, v: number): TensorValue {
 }
 
 function mapped(like: TensorValue, f: (x: number) => number): TensorValue {
-  return makeTensor(ElemType.FLOAT, like.dims, Float32Array.from(tensorToNumbers(like), f));
+  // A plain loop: Float32Array.from(values, f) goes through the iterator protocol, element by element.
+  const values = tensorToNumbers(like);
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = f(values[i]!);
+  return makeTensor(ElemType.FLOAT, like.dims, out);
 }
 
 /** Replaces the node's input `index` by a fresh initializer holding `data` (the old one may be shared). */

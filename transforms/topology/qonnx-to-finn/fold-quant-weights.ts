@@ -6,7 +6,7 @@
 import {
   defineTransform, getInts, makeValueInfo, type Graph, type Node,
 } from '../../../src/index.js';
-import { integerDataType, integerOf, isQuantizerNode, quantize, readQuantizer, type Quantizer } from './_lib/quantizer.js';
+import { integerDataType, integerOf, isQuantizerNode, readQuantizer, valueOfInteger, type Quantizer } from './_lib/quantizer.js';
 import {
   addFloatInitializer, broadcastTo, dropIfUnused, nodeError, readInitializer, singleAxisValues, transpose, writeFloatInitializer,
 } from './_lib/tensors.js';
@@ -36,8 +36,9 @@ function evaluate(graph: Graph, q: Quantizer): Folded | undefined {
   const ints = new Float64Array(w.data.length);
   const values = new Float64Array(w.data.length);
   for (let i = 0; i < ints.length; i++) {
-    ints[i] = integerOf(q, w.data[i]!, s[i]!, z[i]!);
-    values[i] = quantize(q, w.data[i]!, s[i]!, z[i]!);
+    const k = integerOf(q, w.data[i]!, s[i]!, z[i]!);
+    ints[i] = k;
+    values[i] = valueOfInteger(q, k, s[i]!, z[i]!);
   }
   const folded: Folded = { name: node.outputs[0]!, dims: w.dims, ints, values, scale: s, replaced: [node] };
   // Fold a Transpose that only reorders these weights.

@@ -120,6 +120,11 @@ export function integerOf(q: Quantizer, x: number, s: number, z: number): number
 
 /** The quantizer's output value, as a float32 (what the executor stores). */
 export function quantize(q: Quantizer, x: number, s: number, z: number): number {
-  if (q.kind === 'BipolarQuant') return f32(integerOf(q, x, s, z) * s);
-  return f32(f32(integerOf(q, x, s, z) - z) * s);
+  return valueOfInteger(q, integerOf(q, x, s, z), s, z);
+}
+
+/** quantize() from the integer integerOf() gave. */
+export function valueOfInteger(q: Quantizer, k: number, s: number, z: number): number {
+  if (q.kind === 'BipolarQuant') return f32(k * s);
+  return f32(f32(k - z) * s);
 }

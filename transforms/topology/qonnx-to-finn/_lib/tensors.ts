@@ -47,6 +47,10 @@ export function broadcastTo(t: FloatTensor, dims: readonly number[]): Float64Arr
   const src = [...new Array<number>(pad).fill(1), ...t.dims];
   for (let i = 0; i < dims.length; i++) if (src[i] !== 1 && src[i] !== dims[i]) return undefined;
   const total = dims.reduce((a, b) => a * b, 1);
+  // The common cases without an index computation per element (a per-tensor scale or zero point, or a
+  // tensor already of the full shape).
+  if (t.data.length === 1) return new Float64Array(total).fill(t.data[0]!);
+  if (t.data.length === total) return Float64Array.from(t.data);
   const out = new Float64Array(total);
   const srcStrides = stridesOf(src);
   const dstStrides = stridesOf(dims);
