@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveTarget } from '../../src/estimate/boards.js';
-import { runDataflow } from '../../src/fifo-sizing/dataflow-model.js';
+import { finnFifoDepth, runDataflow } from '../../src/fifo-sizing/dataflow-model.js';
 import { deepFifoDepth } from '../../src/fifo-sizing/sim-sizing.js';
 import { dataflowDesign } from '../../src/fifo-sizing/size.js';
 import { loadModel } from '../../src/onnx/load.js';
@@ -67,8 +67,30 @@ export function simulate(cwd: string, out: string, frames: number): Perf {
 export interface ModelVsSim {
   /** Cycles of the sim's deep-FIFO run: Verilator's and the model's with the same depths and frames. */
   cycles: { sim: number; model: number };
-  /** Per FIFO: the deep depth, Verilator's peak occupancy, the model's need (most words + a write in progress). */
-  fifos: { name: string; depth: number; sim: number; model: number }[];
+  /**
+   * Per FIFO: the deep depth, Verilator's peak occupancy, the model's need (most words + a write in progress)
+   * and the depth the model's sizing makes of that need (FINN's rounding).
+   */
+  fifos: { name: string; depth: number; sim: number; model: number; modelDepth: number }[];
+}
+
+async function designOf(cwd: string, outDir: string, board: string): ReturnType<typeof dataflowDesign> {
+  const reg = await openRegistry({ home: path.join(cwd, 'home'), projectDir: cwd });
+  await enableLifecycle(reg);
+  const model = await loadModel(path.join(outDir, 'model.onnx'));
+  return dataflowDesign(model, reg.hw, { target: resolveTarget({ board }), prefer: 'rtl' });
+}
+
+/** Cycles the dataflow model gives each named node alone (input always valid, output always ready). */
+export async function modelAlone(cwd: string, outDir: string, board: string, names: readonly string[], frames: number): Promise<Map<string, number>> {
+  const d = await designOf(cwd, outDir, board);
+  return new Map(names.map((name) => {
+    const n = d.nodes.find((x) => x.name === name);
+    assert.ok(n, `no node ${name}`);
+    const r = runDataflow([n], { frames });
+    assert.equal(r.ok, true, name);
+    return [name, r.cycles];
+  }));
 }
 
 /**
@@ -79,16 +101,13 @@ export interface ModelVsSim {
 export async function replayDeepRun(cwd: string, outDir: string, board: string): Promise<ModelVsSim> {
   const rep = readSizing(outDir);
   assert.equal(rep.method, 'sim');
-  const reg = await openRegistry({ home: path.join(cwd, 'home'), projectDir: cwd });
-  await enableLifecycle(reg);
-  const model = await loadModel(path.join(outDir, 'model.onnx'));
-  const d = await dataflowDesign(model, reg.hw, { target: resolveTarget({ board }), prefer: 'rtl' });
+  const d = await designOf(cwd, outDir, board);
   const before = new Map(rep.fifos.map((f) => [f.name, f]));
   const depths = Object.fromEntries(d.fifos.map((f) => [f.name, deepFifoDepth({ depth: before.get(f.name)!.depth_before, words: f.words })]));
   const r = runDataflow(d.nodes, { frames: rep.frames, depths });
   assert.equal(r.ok, true, r.deadlock?.message);
   return {
     cycles: { sim: rep.throughput.deep.cycles, model: r.cycles },
-    fifos: r.fifos.map((f) => ({ name: f.name, depth: depths[f.name]!, sim: before.get(f.name)!.max_occupancy, model: f.needed })),
+    fifos: r.fifos.map((f) => ({ name: f.name, depth: depths[f.name]!, sim: before.get(f.name)!.max_occupancy, model: f.needed, modelDepth: finnFifoDepth(f.needed) })),
   };
 }
