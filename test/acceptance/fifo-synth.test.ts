@@ -1,7 +1,7 @@
 /**
  * Issue 12 acceptance: FIFO sizing and synthesis of generated designs (Pynq-Z2, 10 ns, `--prefer rtl --generate`).
  * For every model with generated hardware in the tests (TFC-w1a1 at 100k fps, GTSRB with FINN's custom fold,
- * the project fixtures dws-gap-w2a2 and embed-residual):
+ * the project fixtures dws-gap-w2a2 and embed-residual, the MLPs TFC_2W2A, unsw_nb15 and kwsmlp):
  * - `--fifo-sizing sim` (FINN's largefifo_rtlsim): Verilator's throughput after sizing within 1% of the
  *   deep-FIFO run and not below the design as it came; total FIFO bits and throughput before/after in
  *   fifo_sizing.json, the compile summary and its printed line.
@@ -50,6 +50,10 @@ const CASES: Case[] = [
   },
   { name: 'dws-gap-w2a2', model: () => path.join(repoRoot, 'fixtures', 'dws-gap-w2a2.onnx'), args: ['--target-fps', '100000'], shared: false },
   { name: 'embed-residual', model: () => path.join(repoRoot, 'fixtures', 'embed-residual.onnx'), args: ['--target-fps', '100000'], shared: false },
+  // The other MLPs of the acceptance tests: a Verilator build of a few seconds each.
+  { name: 'TFC_2W2A', model: () => shared('qonnx-zoo', 'TFC_2W2A.onnx'), args: ['--target-fps', '100000'], shared: true },
+  { name: 'unsw_nb15-mlp-w2a2', model: () => shared('qonnx-zoo', 'unsw_nb15-mlp-w2a2.onnx'), args: ['--target-fps', '100000'], shared: true },
+  { name: 'kwsmlp_w3a3', model: () => shared('qonnx-zoo', 'kwsmlp_w3a3.onnx'), args: ['--target-fps', '100000', '--insert-topk'], shared: true },
 ];
 
 interface Built { dir: string; out: string; report: FifoSizingJson }
