@@ -13,7 +13,8 @@
  * - `brainsmith synth` (Yosys synth_xilinx, native when installed, else the WebAssembly build):
  *   post_synth_resources.json with FINN's keys for every node and "(top)", the top's memories and DSPs those
  *   of its nodes. CI runs it on TFC (cold cache: 1.5 CPU-minutes native, 3.8 with the WebAssembly Yosys);
- *   GTSRB's (tens of CPU-minutes, docs/HARDWARE.md) only with BRAINSMITH_ACCEPTANCE_FULL=1.
+ *   GTSRB's (19 CPU-minutes native: the top 40 min and Thresholding_rtl_0 8 min of wall time here) only with
+ *   BRAINSMITH_ACCEPTANCE_FULL=1.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -142,7 +143,7 @@ for (const c of CASES) {
 
   if (!c.synth) continue;
   const noYosys = yosysPresent ? false : 'needs Yosys (apt-get install yosys, or npm install @yowasp/yosys)';
-  const notInCi = c.synth === 'full' && !FULL ? `synthesis of ${c.name} takes CPU-minutes per node and more for the top: set BRAINSMITH_ACCEPTANCE_FULL=1` : false;
+  const notInCi = c.synth === 'full' && !FULL ? `synthesis of ${c.name} takes about 19 CPU-minutes: set BRAINSMITH_ACCEPTANCE_FULL=1` : false;
   test(`${c.name}: brainsmith synth writes post_synth_resources.json for every node and the top`, { skip: skip || noYosys || notInCi }, (t) => {
     const b = simSized.get(c.name);
     if (!b) return t.skip('the --fifo-sizing sim build above failed');
@@ -153,8 +154,9 @@ for (const c of CASES) {
     assert.deepEqual(Object.keys(res).sort(), [...names, '(top)'].sort());
     const sum = (k: string) => names.reduce((a, n) => a + res[n]![k]!, 0);
     const top = res['(top)']!;
-    // Flattening the top optimizes across node boundaries a little, memories not at all.
-    assert.ok(top.LUT! > 0.8 * sum('LUT') && top.LUT! < 1.1 * sum('LUT'), `top ${top.LUT} LUT, nodes ${sum('LUT')}`);
+    // The flattened top is mapped a little differently (TFC −2%, GTSRB +9% LUT against its nodes), memories and
+    // DSPs not at all.
+    assert.ok(top.LUT! > 0.8 * sum('LUT') && top.LUT! < 1.2 * sum('LUT'), `top ${top.LUT} LUT, nodes ${sum('LUT')}`);
     for (const k of ['BRAM_36K', 'BRAM_18K', 'URAM', 'DSP']) assert.equal(top[k], sum(k), k);
     t.diagnostic(`(top): ${JSON.stringify(top)} in ${Math.round(s.ms / 1000)} s`);
   });
