@@ -1,6 +1,6 @@
 // --fifo-sizing model on GTSRB with its custom fold (conv kernels, FINN's default backends, no generated RTL
 // needed): no deadlock, the sized depths keep the deep-FIFO throughput, and each kernel's stream model alone
-// runs at its `cycles` (FINN's formula) within 10%.
+// runs at its `cycles` (FINN's formula) within 10% (the rtl window generator's: no slower, up to 35% faster).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -40,7 +40,10 @@ test('GTSRB custom fold --fifo-sizing model: sized without loss; every kernel\'s
     if (cycles <= 0) continue;
     const alone = runDataflow([n], { frames: 4 });
     assert.equal(alone.ok, true, n.name);
-    assert.ok(Math.abs(alone.interval - cycles) <= 0.1 * cycles, `${n.name}: ${alone.interval} cycles per frame modelled, ${cycles} estimated`);
+    // The rtl window generator's model follows our generator (a deeper buffer than FINN's rtl SWG, checked
+    // against the RTL in test/acceptance/fifo-synth.test.ts): up to 35% faster than FINN's formula, never slower.
+    const faster = n.name.startsWith('ConvolutionInputGenerator_rtl') ? 0.35 : 0.1;
+    assert.ok(alone.interval <= 1.1 * cycles && alone.interval >= (1 - faster) * cycles, `${n.name}: ${alone.interval} cycles per frame modelled, ${cycles} estimated`);
     checked++;
   }
   assert.ok(checked >= 15, `${checked} kernels checked`);

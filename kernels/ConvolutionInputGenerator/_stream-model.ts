@@ -8,13 +8,13 @@
 import type { KernelNodeView, StreamBehaviour } from '../../src/kernel.js';
 import { geometry, rtlBufferDepth, swg } from './_model.js';
 
-export function swgStreamBehaviour(node: KernelNodeView): StreamBehaviour {
+export function swgStreamBehaviour(node: KernelNodeView, bufferDepth?: number): StreamBehaviour {
   const a = swg(node);
   const g = geometry(a);
   const per = a.parallel_window === 1 ? g.cf : g.kh * g.kw * g.cf;
   const windows = g.ofmH * g.ofmW;
   const inWords = g.ifmH * g.ifmW * g.cf;
-  const B = Math.max(1, rtlBufferDepth(a));
+  const B = Math.max(1, bufferDepth ?? rtlBufferDepth(a));
   /** Last input word a window needs: its bottom-right pixel, last channel fold. */
   const need = (p: number): number => {
     const oy = Math.floor(p / g.ofmW);

@@ -1,7 +1,8 @@
 import { defineBackend } from '../../src/index.js';
 import { resources } from '../../src/kernel.js';
 import { bufferWidth, geometry, isOneD, ramWidthFor, rtlBufferDepth, rtlCycles, swg, swgRtlAttributes, type SwgAttrs, type SwgRtlAttrs } from './_model.js';
-import { generateSwg, rtlGenerateProblem } from './_rtl-gen.js';
+import { generateSwg, rtlGenerateProblem, swgPlan } from './_rtl-gen.js';
+import { swgStreamBehaviour } from './_stream-model.js';
 import { synthEstimate } from './_rtl-estimate.js';
 
 /**
@@ -75,6 +76,10 @@ export default defineBackend({
   /** What Yosys makes of our generated RTL (`estimate` keeps FINN's formula for the default compile). */
   synthEstimate(node) {
     return synthEstimate(node);
+  },
+  /** The kernel's stream model with our generator's buffer (deeper than FINN's rtl buffer; _rtl-gen.ts swgPlan). */
+  streamBehaviour(node) {
+    return swgStreamBehaviour(node, swgPlan(swg(node)).depth);
   },
   generate(node) {
     return generateSwg(node);

@@ -10,10 +10,16 @@ import type { Model } from '../ir/model.js';
 import type { Registry } from '../plugins/registry.js';
 import type { FpgaTarget } from '../plugins/types.js';
 import { availableSimulators } from '../sim/simulators.js';
-import type { FifoSizingMethod, FifoSizingReport } from './size.js';
+import type { FifoSizingMethod, FifoSizingReport, SizingPerformance } from './size.js';
 
 export type FifoSizingChoice = FifoSizingMethod | 'auto';
 export const FIFO_SIZING_REPORT = 'report/fifo_sizing.json';
+
+/** Throughput before and after sizing in frames per second (absent: the design deadlocked, or not simulated). */
+export function fifoFps(r: FifoSizingReport): { before?: number; after?: number } {
+  const fps = (p?: SizingPerformance) => (p ? Math.round(p['throughput[images/s]']) : undefined);
+  return { before: fps(r.throughput.before), after: fps(r.throughput.after) };
+}
 
 /** Usage checks before anything runs: `sim` needs the generated hardware. */
 export function checkFifoSizingOption(choice: string | undefined, generate: boolean): FifoSizingChoice | undefined {

@@ -16,7 +16,7 @@ import type { FpgaTarget } from '../plugins/types.js';
 import { simulateBuild, type SimulateBuildReport } from '../sim/simulate-build.js';
 import type { OccupancyProbe } from '../sim/testbench.js';
 import { finnFifoDepth } from './dataflow-model.js';
-import { applyDepths, dataflowDesign, scratchFolder, type FifoSizingReport, type SizingPerformance } from './size.js';
+import { applyDepths, dataflowDesign, scratchFolder, type FifoInfo, type FifoSizingReport, type SizingPerformance } from './size.js';
 
 export interface SimSizingOptions {
   target: FpgaTarget;
@@ -42,6 +42,11 @@ async function simulateFolder(dir: string, reg: Registry, opts: SimSizingOptions
   const r = await simulateBuild({ dir, frames: opts.frames ?? 16, simulator: 'verilator', registry: reg, readTensor: noInputFiles, cacheDir: opts.cacheDir, progress: opts.progress, probes });
   if (!r.ok) throw new BrainsmithError('E_FIFO_SIZING', `the design simulated for FIFO sizing (${dir}) does not match the reference executor: ${r.reference.message}`, { kind: 'work' });
   return r;
+}
+
+/** FINN's deep FIFO for the sizing run: as deep as the words of its tensor per frame (prod(folded_shape[:-1])). */
+export function deepFifoDepth(f: Pick<FifoInfo, 'depth' | 'words'>): number {
+  return Math.max(f.depth, f.words, 2);
 }
 
 /** Generates `model` with the given FIFO depths into a scratch folder and simulates it. */
@@ -90,8 +95,7 @@ export async function sizeFifosBySim(model: Model, reg: Registry, opts: SimSizin
     if (!(e instanceof BrainsmithError && e.code === 'E_SIM_DEADLOCK')) throw e;
     deadlockBefore = e.message;
   }
-  // FINN: every FIFO as deep as its tensor (prod(folded_shape[:-1])).
-  const deepDepths = new Map(d.fifos.map((f) => [f.name, Math.max(f.depth, f.words, 2)]));
+  const deepDepths = new Map(d.fifos.map((f) => [f.name, deepFifoDepth(f)]));
   opts.progress?.('FIFO sizing: every FIFO deep, with occupancy probes');
   const deep = await simulateWithDepths(model, reg, deepDepths, opts, true);
   const probes = deep.report.probes ?? [];

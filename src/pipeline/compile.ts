@@ -3,7 +3,7 @@
  * build folder (intermediate models, reports, compile.log, model.onnx) atomically, with optional
  * verification after every stage.
  */
-import { checkFifoSizingOption, finishFifoSizing, FIFO_SIZING_REPORT, resolveFifoSizing, sizeFifos, type FifoSizingStep } from '../fifo-sizing/compile-step.js';
+import { checkFifoSizingOption, fifoFps, finishFifoSizing, FIFO_SIZING_REPORT, resolveFifoSizing, sizeFifos, type FifoSizingStep } from '../fifo-sizing/compile-step.js';
 import type { FifoSizingReport } from '../fifo-sizing/size.js';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -109,7 +109,7 @@ export interface CompileSummary {
   /** What --generate wrote. */
   hardware?: HardwareSummary;
   /** What --fifo-sizing did (details in report/fifo_sizing.json). */
-  fifoSizing?: { method: 'sim' | 'model'; file: string; fifos: number; bits: { before: number; after: number }; ratio?: number; ms: number };
+  fifoSizing?: { method: 'sim' | 'model'; file: string; fifos: number; bits: { before: number; after: number }; fps: { before?: number; after?: number }; ratio?: number; ms: number };
   ms: number;
 }
 
@@ -331,7 +331,7 @@ export async function compile(opts: CompileOptions): Promise<CompileSummary> {
         ...(estimate ? { estimate } : {}),
         ...(comparison ? { comparison } : {}),
         ...(hardware ? { hardware } : {}),
-        ...(fifoReport ? { fifoSizing: { method: fifoReport.method, file: FIFO_SIZING_REPORT, fifos: fifoReport.fifos.length, bits: fifoReport.total_fifo_bits, ...(fifoReport.ratio !== undefined ? { ratio: fifoReport.ratio } : {}), ms: round(fifoReport.ms) } } : {}),
+        ...(fifoReport ? { fifoSizing: { method: fifoReport.method, file: FIFO_SIZING_REPORT, fifos: fifoReport.fifos.length, bits: fifoReport.total_fifo_bits, fps: fifoFps(fifoReport), ...(fifoReport.ratio !== undefined ? { ratio: fifoReport.ratio } : {}), ms: round(fifoReport.ms) } } : {}),
         ...(verifier ? { verification: { ok: verifier.report.ok, stages: verifier.report.stages.length, file: 'report/verification.json', ...(expectedOk !== undefined ? { expected: expectedOk } : {}) } } : {}),
         ms: round(performance.now() - t0),
       };

@@ -123,7 +123,7 @@ test('plugins info lists every hook a kernel and a backend have', async () => {
   const k = h.reg.kernels.get('MVAU');
   assert.deepEqual(k.meta.hooks, ['execute', 'inferShapes', 'inferDatatypes', 'parallelism', 'cycles', 'streamWidths', 'opAndParamCounts', 'streamBehaviour']);
   const b = h.reg.backends.forKernel('ConvolutionInputGenerator', { language: 'rtl' })[0]!;
-  assert.deepEqual(b.meta.hooks, ['parallelism', 'cycles', 'isViable', 'isDefault', 'estimate', 'synthEstimate', 'generate']);
+  assert.deepEqual(b.meta.hooks, ['parallelism', 'cycles', 'streamBehaviour', 'isViable', 'isDefault', 'estimate', 'synthEstimate', 'generate']);
 });
 
 test('generate(): a backend\'s files and the library sources it ships, found beside its plugin file', async () => {

@@ -123,7 +123,8 @@ export const compileCommand = defineCommand<CompileArgs>({
           ctx.out(`             simulate with: brainsmith sim ${path.relative(process.cwd(), summary.output) || '.'}`);
         }
         const fs = summary.fifoSizing;
-        if (fs) ctx.out(`fifo sizing  ${fs.method}: ${fs.fifos} FIFOs, ${fs.bits.before} -> ${fs.bits.after} bits${fs.ratio !== undefined ? `, throughput ${(fs.ratio * 100).toFixed(1)}% of deep FIFOs` : ''} in ${Math.round(fs.ms)} ms (${fs.file})`);
+        const fpsText = (v?: number) => (v === undefined ? 'deadlock' : `${v.toLocaleString('en-US')} fps`);
+        if (fs) ctx.out(`fifo sizing  ${fs.method}: ${fs.fifos} FIFOs, ${fs.bits.before} -> ${fs.bits.after} bits, ${fpsText(fs.fps.before)} -> ${fpsText(fs.fps.after)}${fs.ratio !== undefined ? ` (${(fs.ratio * 100).toFixed(1)}% of deep FIFOs)` : ''} in ${Math.round(fs.ms)} ms (${fs.file})`);
       }
     } finally {
       logger.close();
