@@ -151,6 +151,8 @@ const MVAU_ROWS: MvauRow[] = [
   // Deep weight memories (BRAM candidates)
   { MW: 512, MH: 64, SIMD: 8, PE: 4, idt: 'BINARY', wdt: 'BINARY', odt: 'BINARY', xnor: true },
   { MW: 256, MH: 64, SIMD: 4, PE: 4, idt: 'UINT2', wdt: 'INT2', odt: 'UINT2' },
+  // PE = MH: one threshold word, folded into the compares (cmpConst)
+  { MW: 16, MH: 8, SIMD: 4, PE: 8, idt: 'UINT2', wdt: 'INT2', odt: 'UINT2' },
 ];
 
 const THRESHOLDING_ROWS = [
@@ -164,6 +166,9 @@ const THRESHOLDING_ROWS = [
   ]),
   { C: 256, PE: 4, idt: 'INT8', odt: 'UINT2' },
   { C: 512, PE: 4, idt: 'INT8', odt: 'UINT4' },
+  // PE = C: one threshold word, constants folded into the compares (cmpConst)
+  { C: 16, PE: 16, idt: 'INT8', odt: 'UINT2' },
+  { C: 8, PE: 8, idt: 'INT12', odt: 'INT3' },
 ];
 
 const VVAU_ROWS: VvauRow[] = [

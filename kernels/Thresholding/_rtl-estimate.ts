@@ -10,11 +10,13 @@ import { compareBits, datatype, floatThresholdWords, registeredRomEstimate, synt
 import { thresholding } from './_model.js';
 
 /**
- * LUT per compare bit: weighted least squares (relative error) over the 18 Thresholding rows of
- * bench/rtl-fit-table.ts (0.92; the count of the compares that hold and the control fit in it). Against
- * constants (one ROM word; no such row in the table) the MAC kernels' ratio cmpConst / cmp (0.76 / 1.09).
+ * LUT per compare bit and per compare: weighted least squares (relative error) over the 18 Thresholding rows
+ * of bench/rtl-fit-table.ts with a threshold ROM: 1.47 per bit less 6.3 per compare, so a K-bit compare costs
+ * 1.47 (K − 4.3) (about its high K − 4 bits: the narrow compares of INT8/UINT8 inputs cost less per bit than
+ * the INT12/INT16 ones, where a single per-bit weight was 10–18% off both ways). Against constants (one ROM
+ * word, PE = C) 0.66 of that: the two such rows (C16 P16 INT8, C8 P8 INT12).
  */
-export const THRESHOLDING_LUT_WEIGHTS: Record<string, number> = { cmp: 0.92, cmpConst: 0.64 };
+export const THRESHOLDING_LUT_WEIGHTS: Record<string, number> = { cmp: 1.47, compare: -6.3, cmpConst: 0.66 * 1.47, compareConst: 0.66 * -6.3 };
 
 /** The ROM estimate and the datapath's cell-count terms (before weighting). */
 export function thresholdingTerms(node: KernelNodeView): { rom: ReturnType<typeof registeredRomEstimate>; terms: Record<string, number>; outBits: number } {
@@ -32,8 +34,8 @@ export function thresholdingTerms(node: KernelNodeView): { rom: ReturnType<typeo
     words = (float ? floatThresholdWords(rows, a.PE) : thresholdWords(rows, a.PE, idt.min(), idt.max())).words;
   } else words = unknownRomWords(CF, bits);
   const rom = registeredRomEstimate(words, bits);
-  const cmp = a.PE * steps * K;
-  const terms = { [CF > 1 ? 'cmp' : 'cmpConst']: cmp };
+  const compares = a.PE * steps;
+  const terms: Record<string, number> = CF > 1 ? { cmp: compares * K, compare: compares } : { cmpConst: compares * K, compareConst: compares };
   return { rom, terms, outBits: a.PE * datatype(a.outputDataType).bitwidth() };
 }
 

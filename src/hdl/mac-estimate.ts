@@ -36,6 +36,31 @@ export function macDspPerProduct(m: MacEstimateSpec): number {
   return XV + WV >= 9 && XV >= 2 && WV >= 2 ? Math.ceil(XV / 25) * Math.ceil(WV / 18) : 0;
 }
 
+/** Value range of a `bits`-bit element of `coding` (BIPOLAR: ±1). */
+function elementRange(coding: ElementCoding, bits: number): [number, number] {
+  if (coding === 'bipolar') return [-1, 1];
+  return coding === 'signed' ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
+}
+
+/**
+ * LUTs of one LUT multiplier, as Yosys 0.23 maps a standalone registered product (measured, docs/RTL-ESTIMATES.md):
+ * ABC builds each of the product's O distinct bits (the two's-complement width of its range; the sign extension
+ * above repeats one bit) from the n = xBits + wBits operand bits: up to 6 inputs one LUT per bit and n − 4 more
+ * for the carries (a CARRY4 appears from n = 4), above 6 inputs 2^(n−6) LUT6 per bit (joined by MUXF7/F8).
+ * Measured LUTs 2, 3, 4, 5, 6, 6, 8, 8, 9, 32 for BINARY×INT2, BINARY×INT3, UINT2×INT2, INT2×INT2,
+ * UINT2×INT3, INT3×INT2, INT3×INT3, INT4×INT2, UINT3×INT3, INT4×INT4; this gives 2, 3, 4, 4, 6, 6, 8, 8, 8, 32.
+ */
+export function lutMultiplierCells(m: Pick<MacOperands, 'xBits' | 'wBits' | 'xCoding' | 'wCoding'>): number {
+  const [xl, xh] = elementRange(m.xCoding, m.xBits);
+  const [wl, wh] = elementRange(m.wCoding, m.wBits);
+  const ends = [xl * wl, xl * wh, xh * wl, xh * wh];
+  const lo = Math.min(...ends);
+  const hi = Math.max(...ends);
+  const O = lo < 0 ? Math.max(clog2(hi + 1), clog2(-lo)) + 1 : clog2(hi + 1);
+  const n = m.xBits + m.wBits;
+  return n <= 6 ? O + Math.max(0, n - 4) : O * 2 ** (n - 6);
+}
+
 function romOf(r: { words?: readonly bigint[]; bits: number; depth: number } | undefined): ReturnType<typeof registeredRomEstimate> {
   if (!r) return { LUT: 0, FF: 0, BRAM_18K: 0, columns: 0 };
   return registeredRomEstimate(r.words ?? unknownRomWords(r.depth, r.bits), r.bits);
@@ -57,23 +82,20 @@ export function macTerms(m: MacEstimateSpec): Record<string, number> {
     t[k] = (t[k] ?? 0) + v;
   };
   // Products. XNOR: folded into the popcount. BIPOLAR × BIPOLAR: a ±1 per match. One BIPOLAR operand: a
-  // PW-bit negate-or-pass. A LUT multiplier multiplies both operands sign-extended to the product width PW and
-  // keeps PW bits: its partial-product bits are those (i, j), i + j < PW, where neither operand bit is a
-  // constant 0 (an unsigned operand's extension). A DSP48E1: none.
+  // PW-bit negate-or-pass. A LUT multiplier: lutMultiplierCells (its product's bits, each a function of all
+  // the operand bits). A DSP48E1: none.
   const PW = XV + WV;
-  const live = (bits: number, coding: ElementCoding): number => (coding === 'unsigned' ? bits : PW);
-  let partial = 0;
-  for (let i = 0; i < live(m.xBits, m.xCoding); i++) partial += Math.max(0, Math.min(live(m.wBits, m.wCoding), PW - i));
   if (m.mode === 'bipolar') add('bipolarMatch', P * S);
   else if (m.mode === 'multiply' && (m.xCoding === 'bipolar' || m.wCoding === 'bipolar')) add('negate', P * S * PW);
-  else if (m.mode === 'multiply' && !dsp) add(constW ? 'mulConst' : 'mulLut', P * S * partial);
+  else if (m.mode === 'multiply' && !dsp) add(constW ? 'mulConst' : 'mulLut', P * S * lutMultiplierCells(m));
   // Sums. XNOR: a chain of S conditional increments whose widths grow as the count can (wreduce), up to ACC.
-  // Otherwise S ACC-bit terms summed per lane (after DSPs too, in LUTs). With SF > 1 the accumulator's add.
+  // Otherwise S products summed per lane by S − 1 ACC-bit adds (after DSPs too, in LUTs). With SF > 1 the
+  // accumulator's add.
   if (m.mode === 'xnor') {
     let chain = 0;
     for (let s = 1; s <= S; s++) chain += Math.min(ACC, clog2(s + 1));
     add('popcount', P * chain);
-  } else add(dsp ? 'addDsp' : 'add', P * S * ACC);
+  } else add(dsp ? 'addDsp' : 'add', P * (S - 1) * ACC);
   if (m.sf > 1) add('accumulate', P * ACC);
   // Thresholds: per lane `steps` ACC-bit compares (against constants when there is one threshold word); the
   // count of those that hold fits in their LUTs.
@@ -86,14 +108,14 @@ export function macTerms(m: MacEstimateSpec): Record<string, number> {
 /**
  * LUT per term: weighted least squares (relative error) over the 55 MVAU and VVAU rows of
  * bench/rtl-fit-table.ts, Yosys 0.23 (docs/RTL-ESTIMATES.md). A popcount input bit costs ~3 LUT (the chain of
- * conditional increments), a ±1 match ~5.5 (an ACC-bit add or subtract per element), a partial-product bit
- * ~1.1; adds after LUT multipliers mostly merge into them (0.18 per bit), after DSPs into the carry chains of
- * the accumulator (0.06). `mulConst` and `cmpConst` (one-word ROMs folded into the logic) rest on one
+ * conditional increments); a LUT multiplier ~1.45 per lutMultiplierCells LUT, each add of the products' sum
+ * 0.91 per ACC bit (so does a ±1 match's add, on top of its own ~1.8 per element); adds after DSPs merge into
+ * the carry chains of the accumulator (0.05). `mulConst` and `cmpConst` (one-word ROMs folded into the logic) rest on one
  * configuration each.
  */
 export const MAC_LUT_WEIGHTS: Record<string, number> = {
-  popcount: 3.06, bipolarMatch: 5.5, negate: 1.52, mulLut: 1.12, mulConst: 0.42, add: 0.18, addDsp: 0.06,
-  accumulate: 1.8, cmp: 1.09, cmpConst: 0.76, buffer: 1.81,
+  popcount: 3.04, bipolarMatch: 1.82, negate: 0.91, mulLut: 1.45, mulConst: 0.11, add: 0.91, addDsp: 0.05,
+  accumulate: 1.93, cmp: 1.15, cmpConst: 0.76, buffer: 1.78,
 };
 
 /** LUT, FF, BRAM_18K and DSP of a MAC kernel: ROMs (registeredRomEstimate) plus the weighted datapath terms. */
