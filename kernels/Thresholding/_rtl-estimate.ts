@@ -1,9 +1,9 @@
 /**
  * What Yosys (0.23, `synth_xilinx -family xc7`) makes of the Thresholding RTL (_rtl-gen.ts): the threshold
- * ROM, a registered read (src/hdl/rom-estimate.ts registeredRomEstimate, from the thresholds as generated),
- * and per lane `steps` K-bit compares (the count of those that hold fits in them), weighted by a fit over the
- * table of docs/RTL-ESTIMATES.md. With one ROM word (PE = C) the thresholds are constants folded into the compares
- * (`cmpConst`). Without constant thresholds every ROM column counts.
+ * ROM, a registered read whose word stays in flip-flops (src/hdl/rom-estimate.ts registeredRomEstimate, from
+ * the thresholds as generated), and per lane `steps` K-bit compares (the count of those that hold fits in
+ * them), weighted by a fit over the table of docs/RTL-ESTIMATES.md. With one ROM word (PE = C) the thresholds
+ * are constants folded into the compares (`cmpConst`). Without constant thresholds every ROM column counts.
  */
 import type { KernelNodeView, ResourceEstimate } from '../../src/index.js';
 import { compareBits, datatype, floatThresholdWords, registeredRomEstimate, synthResources, unknownRomWords, thresholdRows, thresholdWords } from '../../src/kernel.js';
@@ -33,7 +33,7 @@ export function thresholdingTerms(node: KernelNodeView): { rom: ReturnType<typeo
     const { rows } = thresholdRows(thr, a.NumChannels);
     words = (float ? floatThresholdWords(rows, a.PE) : thresholdWords(rows, a.PE, idt.min(), idt.max())).words;
   } else words = unknownRomWords(CF, bits);
-  const rom = registeredRomEstimate(words, bits);
+  const rom = registeredRomEstimate(words, bits, true);
   const compares = a.PE * steps;
   const terms: Record<string, number> = CF > 1 ? { cmp: compares * K, compare: compares } : { cmpConst: compares * K, compareConst: compares };
   return { rom, terms, outBits: a.PE * datatype(a.outputDataType).bitwidth() };

@@ -39,8 +39,13 @@ export function romSynthEstimate(depth: number, bits: number, registered: boolea
  * words, then about depth/32 LUTs (joined by MUXF7/F8, not counted; 15% fewer below 256 words), and one FF
  * per column. Measured on random ROMs of 8…1024 words × 8…64 bits (docs/RTL-ESTIMATES.md); the address
  * register costs a few LUTs more. A one-word ROM is a constant: nothing here.
+ * `wordKept`: the read word stays in its own flip-flops in front of the logic it feeds (Thresholding's
+ * compares). Then a 33…64-word column is one LUT6 of the address with the reset on a MUXF7 to word 0's
+ * constant (two LUT6 where ABC splits it): 1.3 LUT measured (random 64 × 32 and 64 × 64 ROMs 1.28, the
+ * Thresholding C256 P4 netlist 1.23). In the MAC kernels Yosys merges the weight word into the products (no
+ * word flip-flops in the netlist), and their datapath weights were fitted with the 1.7 of the curve above.
  */
-export function registeredRomEstimate(words: readonly bigint[], bits: number): { LUT: number; FF: number; BRAM_18K: number; columns: number } {
+export function registeredRomEstimate(words: readonly bigint[], bits: number, wordKept = false): { LUT: number; FF: number; BRAM_18K: number; columns: number } {
   const depth = words.length;
   if (depth <= 1) return { LUT: 0, FF: 0, BRAM_18K: 0, columns: 0 };
   const rows = words.map((w) => w.toString(2).padStart(bits, '0'));
@@ -59,7 +64,7 @@ export function registeredRomEstimate(words: readonly bigint[], bits: number): {
   if (varying > 0 && Math.min(129 * n18, 257 * n36) < (varying * depth) / 64) {
     return { LUT: address, FF: clog2(depth), BRAM_18K: 129 * n18 <= 257 * n36 ? n18 : 2 * n36, columns: varying };
   }
-  const perColumn = depth <= 32 ? 1 : depth < 256 ? (0.85 * depth) / 32 : depth / 32;
+  const perColumn = depth <= 32 ? 1 : depth <= 64 && wordKept ? 1.3 : depth < 256 ? (0.85 * depth) / 32 : depth / 32;
   return { LUT: Math.round(distinct.size * perColumn + address), FF: distinct.size + clog2(depth), BRAM_18K: 0, columns: distinct.size };
 }
 
