@@ -89,7 +89,7 @@ function compileEstimates(dir: string): Map<string, ResourceEstimate> {
 function sumEstimates(list: ReadonlyArray<ResourceEstimate | undefined>): ResourceEstimate | undefined {
   if (list.some((e) => e === undefined)) return undefined;
   const out: ResourceEstimate = {};
-  for (const e of list) for (const k of [...SYNTH_KEYS, 'BRAM_18K']) if (typeof e![k] === 'number') out[k] = (out[k] ?? 0) + e![k]!;
+  for (const e of list) for (const k of SYNTH_KEYS) if (typeof e![k] === 'number') out[k] = (out[k] ?? 0) + e![k]!;
   return out;
 }
 

@@ -158,6 +158,9 @@ for (const c of CASES) {
     // DSPs not at all.
     assert.ok(top.LUT! > 0.8 * sum('LUT') && top.LUT! < 1.2 * sum('LUT'), `top ${top.LUT} LUT, nodes ${sum('LUT')}`);
     for (const k of ['BRAM_36K', 'BRAM_18K', 'URAM', 'DSP']) assert.equal(top[k], sum(k), k);
+    // The top's prediction is the sum of the nodes' predictions, each key once.
+    const printed = JSON.parse(s.stdout) as { nodes: Array<{ synthEstimate?: Record<string, number> }>; top: { synthEstimate?: Record<string, number> } };
+    for (const k of KEYS) assert.equal(printed.top.synthEstimate?.[k], printed.nodes.reduce((a, n) => a + (n.synthEstimate?.[k] ?? 0), 0), `predicted ${k}`);
     t.diagnostic(`(top): ${JSON.stringify(top)} in ${Math.round(s.ms / 1000)} s`);
   });
 }
