@@ -160,6 +160,10 @@ try {
   const named = body.replace(NAME_HELPER, NAME_HELPER_IF_DIFFERENT);
   if (named === body) throw new Error('scripts/bundle.mjs: esbuild\'s __name helper has changed; update NAME_HELPER');
   // Written as the function bundle-loader.ts runs (no copy of the whole text to wrap it at each start).
+  // src/cli/bundle-loader.ts reads the bundle as latin1, which equals UTF-8 only for ASCII (esbuild's
+  // default charset escapes everything else).
+  const nonAscii = /[^\x00-\x7f]/.exec(named);
+  if (nonAscii) throw new Error(`scripts/bundle.mjs: the bundle holds a non-ASCII character at ${nonAscii.index}; bundle-loader reads it as latin1`);
   writeFileSync(outfile, `${WRAPPER_OPEN}${code.startsWith(strict) ? strict : ''}${LAZY_BANNER}\n${named.replace(LAZY_REQUIRE, '$1=__bs_lazy("$2")')}${WRAPPER_CLOSE}`);
   writeFileSync(path.join(outDir, 'api.mjs'), apiShim);
   for (const s of SUBPATHS) writeFileSync(path.join(outDir, `${s}.mjs`), await shimOf(s, s, `'brainsmith/${s}'`));
