@@ -1,5 +1,5 @@
 // Bundles the CLI, the public API and every built-in plugin into dist/bundle/brainsmith.cjs, which
-// bin/brainsmith.js runs through src/cli/bundle-loader.ts (one file and a V8 code cache instead of some
+// bin/brainsmith.js runs through src/cli/bundle-loader.ts (reached through dist/bundle/launch.cjs) (one file and a V8 code cache instead of some
 // 300 modules: most of a fast start). Runs after tsc: the built-in plugins are found in dist/ by the same
 // discovery the registry uses, so a new source file needs nothing here. dist/ keeps its module layout:
 // tests, library users and plugins outside the CLI still use dist/src. The bundle registers itself
@@ -159,10 +159,47 @@ try {
   // loads, which gives each its own map; most already bear the name it sets (only renamed ones differ).
   const named = body.replace(NAME_HELPER, NAME_HELPER_IF_DIFFERENT);
   if (named === body) throw new Error('scripts/bundle.mjs: esbuild\'s __name helper has changed; update NAME_HELPER');
+  // src/cli/bundle-loader.ts reads the bundle as latin1, which equals UTF-8 only for ASCII (esbuild's
+  // default charset escapes everything else).
+  const nonAscii = /[^\x00-\x7f]/.exec(named);
+  if (nonAscii) throw new Error(`scripts/bundle.mjs: the bundle holds a non-ASCII character at ${nonAscii.index}; bundle-loader reads it as latin1`);
   // Written as the function bundle-loader.ts runs (no copy of the whole text to wrap it at each start).
   writeFileSync(outfile, `${WRAPPER_OPEN}${code.startsWith(strict) ? strict : ''}${LAZY_BANNER}\n${named.replace(LAZY_REQUIRE, '$1=__bs_lazy("$2")')}${WRAPPER_CLOSE}`);
   writeFileSync(path.join(outDir, 'api.mjs'), apiShim);
+  await buildLauncher();
   for (const s of SUBPATHS) writeFileSync(path.join(outDir, `${s}.mjs`), await shimOf(s, s, `'brainsmith/${s}'`));
 } finally {
   rmSync(entryFile, { force: true });
+}
+
+/**
+ * dist/bundle/launch.cjs: what bin/brainsmith.js (CommonJS) needs before the bundle, as one CommonJS file:
+ * an ES module entry and its two imports cost node's ESM loader some 10 ms at every start. The loader keeps
+ * the import.meta.url it has in dist/src/cli, so it finds the bundle and shares its one instance (a global)
+ * with dist/bundle/api.mjs, which imports dist/src/cli/bundle-loader.js.
+ */
+async function buildLauncher() {
+  const launcherEntry = path.join(outDir, '_launch.ts');
+  writeFileSync(launcherEntry, [
+    `export { mayRunPluginCode } from ${JSON.stringify(path.join(root, 'src/cli/plugin-sources.ts'))};`,
+    `export { loadBundledHost, saveCodeCache } from ${JSON.stringify(path.join(root, 'src/cli/bundle-loader.ts'))};`,
+    '',
+  ].join('\n'));
+  try {
+    await build({
+      entryPoints: [launcherEntry],
+      outfile: path.join(outDir, 'launch.cjs'),
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      minifyWhitespace: true,
+      legalComments: 'none',
+      logLevel: 'error',
+      define: { 'import.meta.url': '__bs_loader_url' },
+      banner: { js: 'var __bs_loader_url=require("node:url").pathToFileURL(require("node:path").join(__dirname,"../src/cli/bundle-loader.js")).href;' },
+    });
+  } finally {
+    rmSync(launcherEntry, { force: true });
+  }
 }

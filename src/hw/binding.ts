@@ -37,12 +37,71 @@ interface Loaded<D> {
 /** Parses attributes with a schema (defaults filled); a misfit names the node and, when given, the file. */
 function parseWith(schema: z.ZodType | undefined, view: KernelNodeView, component: string, file?: string): KernelNodeView {
   if (!schema) return view;
+  const key = attributesKey(view.attrs);
+  const cached = key === undefined ? undefined : parsedAttributes.get(schema)?.get(key);
+  if (cached) return { ...view, attrs: copyAttributes(cached)!, constantInput: view.constantInput };
   const r = schema.safeParse(view.attrs);
   if (!r.success) {
     const where = file ? `${file}: ` : '';
     throw new BrainsmithError('E_KERNEL_ATTRIBUTES', `${where}node '${view.name}' (${view.opType}): attributes do not fit ${component}: ${formatZodError(r.error)}`, { kind: 'input', file });
   }
-  return { ...view, attrs: r.data as Record<string, unknown>, constantInput: view.constantInput };
+  const attrs = r.data as Record<string, unknown>;
+  const kept = key === undefined ? undefined : copyAttributes(attrs);
+  if (kept) {
+    let bySchema = parsedAttributes.get(schema);
+    if (!bySchema) parsedAttributes.set(schema, (bySchema = new Map()));
+    bySchema.set(key!, kept);
+  }
+  return { ...view, attrs, constantInput: view.constantInput };
+}
+
+/**
+ * Parsed attributes by schema and by the attributes' text: a compile asks for the views of the same nodes in
+ * many transforms, and zod's parse of a kernel's attributes cost more than the lookup. Parsing is a function
+ * of the attributes alone; each caller gets its own copy (hooks may change what they get).
+ */
+const parsedAttributes = new WeakMap<z.ZodType, Map<string, Record<string, unknown>>>();
+
+/** The attributes as text, when they are numbers, strings and flat arrays of them (else not cached). */
+function attributesKey(attrs: Record<string, unknown>): string | undefined {
+  let key = '';
+  for (const name in attrs) {
+    const v = attrs[name];
+    let text = scalarKey(v);
+    if (text === undefined && Array.isArray(v)) {
+      text = '[';
+      for (const x of v) {
+        const t = scalarKey(x);
+        if (t === undefined) return undefined;
+        text += `${t},`;
+      }
+      text += ']';
+    }
+    if (text === undefined) return undefined;
+    key += `${JSON.stringify(name)}:${text};`;
+  }
+  return key;
+}
+
+/** A number (-0, NaN and the infinities told apart) or a string as text; undefined for anything else. */
+function scalarKey(v: unknown): string | undefined {
+  if (typeof v === 'number') return Object.is(v, -0) ? 'n-0' : `n${v}`;
+  if (typeof v === 'string') return `s${JSON.stringify(v)}`;
+  return undefined;
+}
+
+/** A copy deep enough for values of numbers, strings, booleans and flat arrays; undefined for other values. */
+function copyAttributes(attrs: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const name in attrs) {
+    const v = attrs[name];
+    if (Array.isArray(v)) {
+      if (!v.every((x) => x === null || typeof x !== 'object')) return undefined;
+      out[name] = v.slice();
+    } else if (v === null || v === undefined || typeof v !== 'object') out[name] = v;
+    else return undefined;
+  }
+  return out;
 }
 
 class Bound implements BoundNode {

@@ -150,3 +150,27 @@ test('generate(): a backend\'s files and the library sources it ships, found bes
   assert.ok(existsSync(lib), lib);
   assert.throws(() => bn.libraryPath('../../etc/passwd'), /outside its own folder/);
 });
+
+test('parsed kernel attributes are reused by content: each view has its own copy, a changed attribute is parsed anew', async () => {
+  const h = await harness();
+  const m = mvauModel('INT2', 'INT2');
+  const node = m.graph.nodeList()[0]!;
+  const first = await h.reg.hw.bind(m, node);
+  const attrs = first.view.attrs as Record<string, unknown>;
+  assert.deepEqual(attrs.numInputVectors, [1]);
+  // A hook that edits what it was given must not change what the next caller sees.
+  (attrs.numInputVectors as number[]).push(7);
+  attrs.MW = 99;
+  const second = await h.reg.hw.bind(m, node);
+  assert.deepEqual(second.view.attrs.numInputVectors, [1]);
+  assert.equal(second.view.attrs.MW, 8);
+  assert.notEqual(second.view.attrs, first.view.attrs);
+  // The same node with another attribute value: its own parse, and a misfit still fails.
+  const setMW = (a: AttributeProto): void => {
+    node.proto.attribute = node.proto.attribute!.map((b) => (b.name === 'MW' ? a : b));
+  };
+  setMW(int('MW', 16));
+  assert.equal((await h.reg.hw.bind(m, node)).view.attrs.MW, 16);
+  setMW(str('MW', 'wide'));
+  await assert.rejects(h.reg.hw.bind(m, node), (e: unknown) => e instanceof BrainsmithError && e.code === 'E_KERNEL_ATTRIBUTES');
+});
