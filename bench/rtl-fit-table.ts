@@ -194,6 +194,8 @@ const VVAU_ROWS: VvauRow[] = [
 
 const DWC_ROWS = [
   [8, 16], [8, 64], [8, 256], [16, 8], [64, 8], [256, 8], [6, 4], [4, 6], [12, 8], [24, 40], [98, 14], [14, 98], [32, 32], [2, 784], [784, 2], [48, 12], [8, 24], [40, 8],
+  // GTSRB (custom fold) converters: ratio 6 at 324 bits, 72 -> 54 through 216 bits (ratio 4); ratios 3, 12 and 16 apart
+  [324, 54], [72, 54], [24, 8], [96, 8], [128, 8],
 ].map(([inWidth, outWidth]) => ({ inWidth: inWidth!, outWidth: outWidth! }));
 
 const FIFO_ROWS = [

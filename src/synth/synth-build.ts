@@ -102,7 +102,10 @@ async function synthEstimates(dir: string, design: HwDesign, reg: Registry, warn
     return out;
   }
   const model = await loadModel(modelFile);
-  const { nodes } = await reg.hw.nodes(model, { target: resolveTarget({ part: design.part }), skipUnknown: true });
+  // Each node bound to the language it was generated in (the design's), not the default rule's choice.
+  const byName: Record<string, 'hls' | 'rtl'> = {};
+  for (const n of design.nodes) if (n.language === 'hls' || n.language === 'rtl') byName[n.name] = n.language;
+  const { nodes } = await reg.hw.nodes(model, { target: resolveTarget({ part: design.part }), skipUnknown: true, preferences: { byName } });
   const wanted = new Set(design.nodes.map((n) => n.name));
   for (const b of nodes) {
     if (!wanted.has(b.name)) continue;
