@@ -10,13 +10,12 @@
  *   port, so the word is registered) and a select tree per bit that varies across the folds (constant bits
  *   cost nothing). LUTs per varying bit, measured by address bits: ≤ 2, folded into the add or compare LUTs;
  *   3, 0.9; 4, 4.2 (a MUXF7/MUXF8 tree of LUT6); 5, 0.8; 6, 2.2 (1.6 to 2.9 measured); doubling per further bit.
- *   A synchronous read, so block RAM where memory_libmap finds it cheaper (Lookup's rule, syncRomBlocks).
+ *   A synchronous read, so block RAM where memory_libmap finds it cheaper (the kit's syncRomBlocks, as Lookup's table).
  * - The fold counter: two LUTs per bit, and one of handshake.
  */
-import { datatype, numbers, resources, type KernelNodeView } from '../../src/kernel.js';
+import { datatype, numbers, resources, syncRomBlocks, type KernelNodeView } from '../../src/kernel.js';
 import { channelwiseOpAttributes } from './kernel.js';
 import { channelwiseWidths } from './_rtl-gen.js';
-import { syncRomBlocks } from '../Lookup/_rtl-estimate.js';
 
 /** Bit columns of the PE·PV-bit parameter words that are not the same in every fold. */
 function varyingRomBits(params: readonly number[], PE: number, PV: number, NF: number): number {

@@ -7,21 +7,8 @@
  *   LUTs, 300×64 in two RAMB18, docs/RTL-ESTIMATES.md). From 512 words this is always block RAM.
  * - Otherwise LUT logic (src/hdl/rom-estimate.ts).
  */
-import { clog2, datatype, resources, romSynthEstimate, type KernelNodeView } from '../../src/kernel.js';
+import { clog2, datatype, resources, romSynthEstimate, syncRomBlocks, type KernelNodeView } from '../../src/kernel.js';
 import { lookupAttributes } from './kernel.js';
-
-/** Yosys's cost of a block RAM (per RAMB18) against one per LUT6 of ROM logic. */
-const RAMB18_COST = 129;
-
-/**
- * The RAMB18s a ROM of `depth` words of `bits` read synchronously takes when Yosys's memory_libmap puts it in
- * block RAM (its bits / 64 above 129 per RAMB18), else 0.
- */
-export function syncRomBlocks(depth: number, bits: number): number {
-  // At 512 words or fewer, the widths of a 512-word RAM.
-  const blocks = romSynthEstimate(Math.max(depth, 512), bits, true).BRAM_18K;
-  return depth > 1 && (depth * bits) / 64 > RAMB18_COST * blocks ? blocks : 0;
-}
 
 export function synthEstimate(node: KernelNodeView): Record<string, number> {
   const a = lookupAttributes.parse(node.attrs);

@@ -7,7 +7,7 @@
  * is an upper estimate for regular contents).
  */
 import { clog2 } from './verilog.js';
-import { blockRamCells } from './streams.js';
+import { blockRamChoice, RAMB18_COST } from './streams.js';
 import { seededInts } from '../util/prng.js';
 
 /** RAMB36 / RAMB18 data width at `depth` (simple dual port widths, as Yosys maps ROMs). */
@@ -60,10 +60,8 @@ export function registeredRomEstimate(words: readonly bigint[], bits: number, wo
     }
   }
   const address = 2 * clog2(depth);
-  const { n18, n36 } = blockRamCells(depth, varying);
-  if (varying > 0 && Math.min(129 * n18, 257 * n36) < (varying * depth) / 64) {
-    return { LUT: address, FF: clog2(depth), BRAM_18K: 129 * n18 <= 257 * n36 ? n18 : 2 * n36, columns: varying };
-  }
+  const bram = blockRamChoice(depth, varying);
+  if (varying > 0 && bram.cost < (varying * depth) / 64) return { LUT: address, FF: clog2(depth), BRAM_18K: bram.BRAM_18K, columns: varying };
   const perColumn = depth <= 32 ? 1 : depth <= 64 && wordKept ? 1.3 : depth < 256 ? (0.85 * depth) / 32 : depth / 32;
   return { LUT: Math.round(distinct.size * perColumn + address), FF: distinct.size + clog2(depth), BRAM_18K: 0, columns: distinct.size };
 }
@@ -76,4 +74,15 @@ export function unknownRomWords(depth: number, bits: number): bigint[] {
     for (let b = 0; b < bits; b += 16) w = (w << 16n) | BigInt(r(0, 0xffff));
     return w & ((1n << BigInt(bits)) - 1n);
   });
+}
+
+/**
+ * The RAMB18s a ROM of `depth` words of `bits` read synchronously (the word registered: Lookup's table,
+ * ChannelwiseOp's parameters) takes when Yosys's memory_libmap puts it in block RAM, its bits / 64 (the LUT6s
+ * of logic it would take) above RAMB18_COST per RAMB18; else 0.
+ */
+export function syncRomBlocks(depth: number, bits: number): number {
+  // At 512 words or fewer, the widths of a 512-word RAM.
+  const blocks = romSynthEstimate(Math.max(depth, 512), bits, true).BRAM_18K;
+  return depth > 1 && (depth * bits) / 64 > RAMB18_COST * blocks ? blocks : 0;
 }

@@ -52,10 +52,20 @@ export function elementMax(name: string, a: string, b: string, bits: number, cod
   return `  wire [${bits - 1}:0] ${name} = (${key(a)} > ${key(b)}) ? ${a} : ${b};\n`;
 }
 
-/** RAMB18 / RAMB36 cells for `depth` × `width` in their best simple-dual-port shape (widths 1…36 / 1…72). */
-export function blockRamCells(depth: number, width: number): { n18: number; n36: number } {
+/** Yosys 0.23 memory_libmap's cost of one RAMB18 and one RAMB36 (xc7), weighed against logic or LUTRAM. */
+export const RAMB18_COST = 129;
+export const RAMB36_COST = 257;
+
+/**
+ * Block RAM for `depth` × `width` as memory_libmap picks it: RAMB18s or RAMB36s in their best simple-dual-port
+ * shape (widths 1…36 / 1…72), whichever costs less (RAMB18s on a tie). `cost` is memory_libmap's, `BRAM_18K`
+ * counts a RAMB36 as two.
+ */
+export function blockRamChoice(depth: number, width: number): { cost: number; BRAM_18K: number } {
   const shapes = (full: number, widths: number[]): number => Math.min(...widths.map((w, i) => Math.ceil(depth / (full >> i)) * Math.ceil(width / w)));
-  return { n18: shapes(16384, [1, 2, 4, 9, 18, 36]), n36: shapes(32768, [1, 2, 4, 9, 18, 36, 72]) };
+  const n18 = shapes(16384, [1, 2, 4, 9, 18, 36]);
+  const n36 = shapes(32768, [1, 2, 4, 9, 18, 36, 72]);
+  return RAMB18_COST * n18 <= RAMB36_COST * n36 ? { cost: RAMB18_COST * n18, BRAM_18K: n18 } : { cost: RAMB36_COST * n36, BRAM_18K: 2 * n36 };
 }
 
 /**
@@ -75,9 +85,8 @@ export function memoryResources(depth: number, width: number, registeredAddress:
   const banks = c64 <= c32 ? b64 : b32;
   const cells = Math.min(c32, c64);
   if (registeredAddress) {
-    const { n18, n36 } = blockRamCells(depth, width);
-    const bram = Math.min(129 * n18, 257 * n36);
-    if (bram <= 8 * cells + 2) return { LUT: Math.max(0, 2 * clog2(depth) - 6), BRAM_18K: 129 * n18 <= 257 * n36 ? n18 : 2 * n36 };
+    const bram = blockRamChoice(depth, width);
+    if (bram.cost <= 8 * cells + 2) return { LUT: Math.max(0, 2 * clog2(depth) - 6), BRAM_18K: bram.BRAM_18K };
   }
   let mux = 0;
   if (banks >= 2 && banks <= 4) mux = width + banks;
