@@ -91,7 +91,7 @@ export async function saveModel(model: Model, file: string, opts: SaveOptions = 
     }
     const modelTemp = tempNameFor(target);
     temps.push(modelTemp);
-    await writeChunks(modelTemp, encoded.chunks);
+    writeChunks(modelTemp, encoded.chunks);
     const readers = sourceDir === undefined ? new Set<TensorProto>() : tensorsReadingFrom(proto, sourceDir, dataFile);
     if (written === 0) await fs.promises.rm(dataTemp, { force: true });
     await commitFiles(written > 0 ? [[dataTemp, dataFile], [modelTemp, target]] : [[modelTemp, target]]);
@@ -169,13 +169,17 @@ async function commitFiles(moves: Array<[temp: string, final: string]>): Promise
 function writeAtomically(target: string, chunks: Uint8Array[], temps: string[]): void {
   const temp = tempNameFor(target);
   temps.push(temp);
-  writeChunksSync(temp, chunks);
+  writeChunks(temp, chunks);
   fs.renameSync(temp, target);
   temps.length = 0;
 }
 
-/** writeChunks without the thread pool. */
-function writeChunksSync(file: string, chunks: Uint8Array[]): void {
+/**
+ * Writes consecutive chunks to a new file (fails if it exists: temp names are never reused). Synchronous:
+ * a model file is at most one protobuf message (the weights of a larger one go to external data), and an
+ * await of the thread pool per call left a short compile idle.
+ */
+function writeChunks(file: string, chunks: Uint8Array[]): void {
   const fd = fs.openSync(file, 'wx');
   try {
     for (const chunk of chunks) {
@@ -184,20 +188,6 @@ function writeChunksSync(file: string, chunks: Uint8Array[]): void {
     }
   } finally {
     fs.closeSync(fd);
-  }
-}
-
-/** Writes consecutive chunks to a new file (fails if it exists: temp names are never reused). */
-async function writeChunks(file: string, chunks: Uint8Array[]): Promise<void> {
-  const handle = await fs.promises.open(file, 'wx');
-  try {
-    let position = 0;
-    for (const chunk of chunks) {
-      await writeFully(handle, chunk, position);
-      position += chunk.length;
-    }
-  } finally {
-    await handle.close();
   }
 }
 
