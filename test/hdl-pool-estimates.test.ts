@@ -14,25 +14,9 @@ import upsample from '../kernels/UpsampleNearestNeighbour/rtl.js';
 import downSampler from '../kernels/DownSampler/rtl.js';
 import { synthEstimate } from '../kernels/GlobalAccPool/_rtl-estimate.js';
 import { ctx, view } from './kernels/support.js';
-import { skipNoYosys, synth, writeNode } from './helpers/hdl-sim.js';
+import { skipNoYosys, writeNode } from './helpers/hdl-sim.js';
+import { synthCells } from './helpers/hdl-kernel.js';
 import { repoRoot } from './helpers/paths.js';
-
-/** LUT sites per LUTRAM cell (Vivado's Total LUTs count LUTRAM and SRL). */
-const SITES: Record<string, number> = { RAM32M: 4, RAM64M: 4, RAM128X1D: 4, RAM32X1D: 2, RAM64X1D: 2 };
-
-function yosysResources(log: string): { LUT: number; BRAM_18K: number; DSP: number } {
-  const stat = log.slice(log.lastIndexOf('Number of cells'));
-  const r = { LUT: 0, BRAM_18K: 0, DSP: 0 };
-  for (const m of stat.matchAll(/^\s+(\w+)\s+(\d+)$/gm)) {
-    const [cell, n] = [m[1]!, Number(m[2])];
-    if (/^LUT[1-6]$|^INV$|^SRL/.test(cell)) r.LUT += n;
-    else if (SITES[cell]) r.LUT += n * SITES[cell]!;
-    else if (/^RAMB36/.test(cell)) r.BRAM_18K += 2 * n;
-    else if (/^RAMB18/.test(cell)) r.BRAM_18K += n;
-    else if (/^DSP/.test(cell)) r.DSP += n;
-  }
-  return r;
-}
 
 const CASES: Array<[string, typeof pool, z.ZodType, Record<string, unknown>]> = [
   ['Pool', pool, poolAttributes, { Channels: 16, PE: 16, KernelSize: [3, 3], Function: 'MaxPool', OutImgDims: [2, 2], InputDataType: 'INT4', OutputDataType: 'INT4' }],
@@ -46,7 +30,7 @@ test('pooling/resampling rtl estimates predict Yosys synth_xilinx: LUT within 15
   for (const [k, backend, schema, attrs] of CASES) {
     const node = view(schema, attrs, { name: `${k}_est` });
     const est = backend.estimate!(node, ctx);
-    const got = yosysResources(synth(writeNode(await backend.generate!(node, ctx), path.join(repoRoot, 'kernels', k))));
+    const got = synthCells(writeNode(await backend.generate!(node, ctx), path.join(repoRoot, 'kernels', k)));
     assert.equal(est.BRAM_18K, got.BRAM_18K, `${k}: BRAM_18K`);
     assert.equal(est.DSP, got.DSP, `${k}: DSP`);
     if (got.LUT > 100) assert.ok(Math.abs(est.LUT! - got.LUT) <= 0.15 * got.LUT, `${k}: estimated ${est.LUT} LUT, Yosys ${got.LUT}`);
