@@ -50,27 +50,38 @@ export function finnWeightTypeFor(r: Range): DataType {
 /**
  * Range of the dot products of each output's weight vector with any input of `idt`. `weights` is grouped
  * as `groups` output vectors: [MW, MH] (output j reads column j) when `columns` is true, else
- * [C, …] (output c reads row c, e.g. VVAU's [C, 1, kh, kw]).
+ * [C, …] (output c reads row c, e.g. VVAU's [C, 1, kh, kw]). `binaryAsBipolar`: the weights are stored
+ * as 0/1 for −1/+1 (XNOR layers) and count as such.
  */
-export function accumulatorRange(weights: TensorValue, idt: DataType, columns: boolean): Range {
-  const w = tensorToNumbers(weights);
-  const dims = weights.dims;
+export function accumulatorRange(weights: TensorValue, idt: DataType, columns: boolean, binaryAsBipolar = false): Range {
+  const w = weights.data as ArrayLike<number>;
+  if (typeof w[0] !== 'number' && w.length > 0) return accumulatorRangeOf(tensorToNumbers(weights), weights.dims, idt, columns, binaryAsBipolar);
+  return accumulatorRangeOf(w, weights.dims, idt, columns, binaryAsBipolar);
+}
+
+function accumulatorRangeOf(w: ArrayLike<number>, dims: readonly number[], idt: DataType, columns: boolean, binaryAsBipolar: boolean): Range {
   const lo = idt.min();
   const hi = idt.max();
   const outs = columns ? dims[dims.length - 1]! : dims[0]!;
   const fanIn = w.length / outs;
+  // Per output, the sums of its positive and of its negative weights: a weight v ≥ 0 adds v·lo at least and
+  // v·hi at most, a negative one the other way round. One pass in storage order: this runs once per layer
+  // in a short compile, before V8 optimizes it, where each operation per weight counts.
+  const pos = new Float64Array(outs);
+  const neg = new Float64Array(outs);
+  for (let k = 0, i = 0; i < fanIn; i++) {
+    for (let o = 0; o < outs; o++, k++) {
+      const at = columns ? k : o * fanIn + i;
+      const v = binaryAsBipolar ? 2 * w[at]! - 1 : w[at]!;
+      if (v > 0) pos[o] += v;
+      else neg[o] += v;
+    }
+  }
   let min = Infinity;
   let max = -Infinity;
   for (let o = 0; o < outs; o++) {
-    let sMin = 0;
-    let sMax = 0;
-    for (let i = 0; i < fanIn; i++) {
-      const v = columns ? w[i * outs + o]! : w[o * fanIn + i]!;
-      const a = v * lo;
-      const b = v * hi;
-      sMin += Math.min(a, b);
-      sMax += Math.max(a, b);
-    }
+    const sMin = pos[o]! * lo + neg[o]! * hi;
+    const sMax = pos[o]! * hi + neg[o]! * lo;
     if (sMin < min) min = sMin;
     if (sMax > max) max = sMax;
   }

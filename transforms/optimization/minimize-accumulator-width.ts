@@ -18,14 +18,6 @@ function filled(like: TensorValue, v: number): TensorValue {
   return makeTensor(ElemType.FLOAT, like.dims, new Float32Array(n).fill(v));
 }
 
-function mapped(like: TensorValue, f: (x: number) => number): TensorValue {
-  // A plain loop: Float32Array.from(values, f) goes through the iterator protocol, element by element.
-  const values = tensorToNumbers(like);
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = f(values[i]!);
-  return makeTensor(ElemType.FLOAT, like.dims, out);
-}
-
 /** Replaces the node's input `index` by a fresh initializer holding `data` (the old one may be shared). */
 function replaceConst(g: Graph, node: Node, index: number, like: TensorValue, data: Float32Array): void {
   const old = node.inputs[index]!;
@@ -68,7 +60,7 @@ export default defineTransform({
       let r: Range;
       if (xnor && o.ranges === 'exact') {
         const outs = columns ? w.dims[1]! : w.dims[0]!;
-        r = { min: 0, max: tensorToNumbers(w).length / outs };
+        r = { min: 0, max: w.data.length / outs };
       } else if (a.runtime_writeable_weights === 1 && typeof a.weightDataType === 'string') {
         const wdt = parseDataType(a.weightDataType);
         const lo = accumulatorRange(filled(w, wdt.min()), idt, columns);
@@ -76,7 +68,7 @@ export default defineTransform({
         r = { min: Math.min(lo.min, hi.min), max: Math.max(lo.max, hi.max) };
       } else {
         // XNOR weights are stored as 0/1 for ±1.
-        r = accumulatorRange(xnor ? mapped(w, (x) => 2 * x - 1) : w, idt, columns);
+        r = accumulatorRange(w, idt, columns, xnor);
       }
       const thr = a.noActivation === 0 ? kn.view.constantInput(2) : undefined;
       if (thr) {

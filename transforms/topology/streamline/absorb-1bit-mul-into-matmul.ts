@@ -22,8 +22,9 @@ export default defineTransform({
       const [k, n] = w.dims as [number, number];
       const c = perChannel(m.c, outRank, outRank - 1, n);
       if (!c) continue;
+      const wd = w.data;
       const data = new Float64Array(k * n);
-      for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) data[i * n + j] = w.data[i * n + j]! * c[j]!;
+      for (let i = 0, at = 0; i < k; i++) for (let j = 0; j < n; j++, at++) data[at] = wd[at]! * c[j]!;
       absorbFollower(graph, mm, mul!);
       replaceWeights(graph, mm, { dims: [k, n], data });
       dropIfUnused(graph, m.cName);
