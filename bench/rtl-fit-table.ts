@@ -265,6 +265,8 @@ export const FIT_SMOKE: FitConfig[] = [
   dwcConfig({ inWidth: 64, outWidth: 8 }),
   labelSelectConfig({ labels: 100, PE: 10, K: 1, idt: 'UINT8' }),
   mvauConfig({ MW: 8, MH: 8, SIMD: 2, PE: 2, idt: 'INT8', wdt: 'INT8', odt: 'INT32', noActivation: true }),
+  // Constant weights and thresholds (SF = NF = 1): the products still in DSP48E1s
+  mvauConfig({ MW: 9, MH: 4, SIMD: 9, PE: 4, idt: 'INT8', wdt: 'INT2', odt: 'UINT3' }),
   thresholdingConfig({ C: 16, PE: 2, idt: 'UINT8', odt: 'BINARY' }),
   vvauConfig({ C: 64, k: 3, SIMD: 3, PE: 2, idt: 'UINT8', wdt: 'INT8', odt: 'INT24', noActivation: true }),
 ];
