@@ -70,13 +70,37 @@ export function mvauConfig(c: MvauRow): FitConfig {
   return { kernel: 'MVAU', label, attrs, consts: { 1: weights, 2: thresholdTensor(c.MH, steps, Math.max(lo, mid - spread), Math.min(mag, mid + spread), r) } };
 }
 
-export function thresholdingConfig(c: { C: number; PE: number; idt: string; odt: string }): FitConfig {
-  const label = `Thresholding C${c.C} P${c.PE} ${c.idt} -> ${c.odt}`;
+/**
+ * The thresholds of a float quantizer (a network's first Quant, streamlined): per channel, output o + 1 from
+ * x ≥ (o + 0.5)·s + b. `scale` 'pow2': s = 2^−e, b = 0, and round-half-to-even, so a midpoint below an even
+ * output is exclusive (the threshold one float32 step up); 'random': a folded batch norm's arbitrary s and b.
+ */
+function quantizerThresholds(rows: number, odt: string, scale: 'pow2' | 'random', r: (lo: number, hi: number) => number): TensorValue {
+  const o = datatype(odt);
+  const steps = 2 ** o.bitwidth() - 1;
+  const t = new Float32Array(rows * steps);
+  for (let k = 0; k < rows; k++) {
+    const s = scale === 'pow2' ? 2 ** -r(2, 6) : Math.fround(r(1, 1 << 20) / (1 << 24));
+    const b = scale === 'pow2' ? 0 : Math.fround((r(-(1 << 20), 1 << 20) / (1 << 20)) * s * steps);
+    for (let i = 0; i < steps; i++) {
+      const out = o.min() + i;
+      const mid = Math.fround((out + 0.5) * s + b);
+      const up = scale === 'pow2' && out % 2 === 0;
+      const bits = new Uint32Array(new Float32Array([mid]).buffer)[0]!;
+      t[k * steps + i] = up ? new Float32Array(new Uint32Array([mid < 0 ? bits - 1 : mid === 0 ? 1 : bits + 1]).buffer)[0]! : mid;
+    }
+  }
+  return makeTensor(ElemType.FLOAT, [rows, steps], t);
+}
+
+export function thresholdingConfig(c: { C: number; PE: number; idt: string; odt: string; scale?: 'pow2' | 'random' }): FitConfig {
+  const label = `Thresholding C${c.C} P${c.PE} ${c.idt} -> ${c.odt}${c.scale ? ` ${c.scale} scale` : ''}`;
   const r = seededInts(hashLabel(label));
   const x = datatype(c.idt);
   const steps = 2 ** datatype(c.odt).bitwidth() - 1;
   const attrs = { NumChannels: c.C, PE: c.PE, inputDataType: c.idt, outputDataType: c.odt, numSteps: steps, ActVal: datatype(c.odt).signed() ? datatype(c.odt).min() : 0, numInputVectors: [1] };
-  return { kernel: 'Thresholding', label, attrs, consts: { 1: thresholdTensor(c.C, steps, x.min(), x.max(), r) } };
+  const thresholds = c.scale ? quantizerThresholds(c.C, c.odt, c.scale, r) : thresholdTensor(c.C, steps, x.min(), x.max(), r);
+  return { kernel: 'Thresholding', label, attrs, consts: { 1: thresholds } };
 }
 
 export interface VvauRow {
@@ -153,6 +177,11 @@ const MVAU_ROWS: MvauRow[] = [
   { MW: 256, MH: 64, SIMD: 4, PE: 4, idt: 'UINT2', wdt: 'INT2', odt: 'UINT2' },
   // PE = MH: one threshold word, folded into the compares (cmpConst)
   { MW: 16, MH: 8, SIMD: 4, PE: 8, idt: 'UINT2', wdt: 'INT2', odt: 'UINT2' },
+  // SF = NF = 1 with DSP products: constant weights and thresholds (GTSRB's first layer is 27x12 S27 P12)
+  { MW: 27, MH: 12, SIMD: 27, PE: 12, idt: 'INT8', wdt: 'INT2', odt: 'UINT3' },
+  { MW: 9, MH: 4, SIMD: 9, PE: 4, idt: 'INT8', wdt: 'INT2', odt: 'UINT3' },
+  { MW: 16, MH: 8, SIMD: 16, PE: 8, idt: 'UINT8', wdt: 'INT2', odt: 'UINT2' },
+  { MW: 12, MH: 6, SIMD: 12, PE: 6, idt: 'INT8', wdt: 'INT4', odt: 'UINT4' },
 ];
 
 const THRESHOLDING_ROWS = [
@@ -169,6 +198,12 @@ const THRESHOLDING_ROWS = [
   // PE = C: one threshold word, constants folded into the compares (cmpConst)
   { C: 16, PE: 16, idt: 'INT8', odt: 'UINT2' },
   { C: 8, PE: 8, idt: 'INT12', odt: 'INT3' },
+  // FLOAT32 inputs (a network's first quantizer) with one threshold word: GTSRB's is C3 P3 -> INT8
+  { C: 3, PE: 3, idt: 'FLOAT32', odt: 'INT8', scale: 'pow2' as const },
+  { C: 1, PE: 1, idt: 'FLOAT32', odt: 'UINT8', scale: 'random' as const },
+  { C: 4, PE: 4, idt: 'FLOAT32', odt: 'INT4', scale: 'pow2' as const },
+  { C: 8, PE: 8, idt: 'FLOAT32', odt: 'UINT4', scale: 'random' as const },
+  { C: 2, PE: 2, idt: 'FLOAT32', odt: 'UINT6', scale: 'pow2' as const },
 ];
 
 const VVAU_ROWS: VvauRow[] = [
@@ -230,6 +265,8 @@ export const FIT_SMOKE: FitConfig[] = [
   dwcConfig({ inWidth: 64, outWidth: 8 }),
   labelSelectConfig({ labels: 100, PE: 10, K: 1, idt: 'UINT8' }),
   mvauConfig({ MW: 8, MH: 8, SIMD: 2, PE: 2, idt: 'INT8', wdt: 'INT8', odt: 'INT32', noActivation: true }),
+  // Constant weights and thresholds (SF = NF = 1): the products still in DSP48E1s
+  mvauConfig({ MW: 9, MH: 4, SIMD: 9, PE: 4, idt: 'INT8', wdt: 'INT2', odt: 'UINT3' }),
   thresholdingConfig({ C: 16, PE: 2, idt: 'UINT8', odt: 'BINARY' }),
   vvauConfig({ C: 64, k: 3, SIMD: 3, PE: 2, idt: 'UINT8', wdt: 'INT8', odt: 'INT24', noActivation: true }),
 ];

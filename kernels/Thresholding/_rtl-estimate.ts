@@ -6,7 +6,7 @@
  * are constants folded into the compares (`cmpConst`). Without constant thresholds every ROM column counts.
  */
 import type { KernelNodeView, ResourceEstimate } from '../../src/index.js';
-import { compareBits, datatype, floatThresholdWords, registeredRomEstimate, synthResources, unknownRomWords, thresholdRows, thresholdWords } from '../../src/kernel.js';
+import { compareBits, countChainBits, datatype, floatThresholdWords, registeredRomEstimate, synthResources, unknownRomWords, thresholdRows, thresholdWords, weightedTerms } from '../../src/kernel.js';
 import { thresholding } from './_model.js';
 
 /**
@@ -14,9 +14,11 @@ import { thresholding } from './_model.js';
  * of bench/rtl-fit-table.ts with a threshold ROM: 1.47 per bit less 6.3 per compare, so a K-bit compare costs
  * 1.47 (K − 4.3) (about its high K − 4 bits: the narrow compares of INT8/UINT8 inputs cost less per bit than
  * the INT12/INT16 ones, where a single per-bit weight was 10–18% off both ways). Against constants (one ROM
- * word, PE = C) 0.66 of that: the two such rows (C16 P16 INT8, C8 P8 INT12).
+ * word, PE = C; 7 rows, 5 of them FLOAT32 quantizers of 15 to 255 steps, `rtl-fit-weights.js rows.json
+ * thresholding cmpConst compareConst countConst --minimax`): 0.29 per compare bit, 0.95 per compare and 1.04
+ * per bit of each lane's count chain. The count is the larger part at 255 steps (GTSRB's first quantizer).
  */
-export const THRESHOLDING_LUT_WEIGHTS: Record<string, number> = { cmp: 1.47, compare: -6.3, cmpConst: 0.66 * 1.47, compareConst: 0.66 * -6.3 };
+export const THRESHOLDING_LUT_WEIGHTS: Record<string, number> = { cmp: 1.47, compare: -6.3, cmpConst: 0.291, compareConst: 0.95, countConst: 1.037 };
 
 /** The ROM estimate and the datapath's cell-count terms (before weighting). */
 export function thresholdingTerms(node: KernelNodeView): { rom: ReturnType<typeof registeredRomEstimate>; terms: Record<string, number>; outBits: number } {
@@ -35,13 +37,17 @@ export function thresholdingTerms(node: KernelNodeView): { rom: ReturnType<typeo
   } else words = unknownRomWords(CF, bits);
   const rom = registeredRomEstimate(words, bits, true);
   const compares = a.PE * steps;
-  const terms: Record<string, number> = CF > 1 ? { cmp: compares * K, compare: compares } : { cmpConst: compares * K, compareConst: compares };
+  // Against constants (one word, PE = C) the per-lane count of the compares that hold is apart: a chain of
+  // `steps` increments (countChainBits), the larger part at many steps.
+  const terms: Record<string, number> = CF > 1
+    ? { cmp: compares * K, compare: compares }
+    : { cmpConst: compares * K, compareConst: compares, countConst: a.PE * countChainBits(steps) };
   return { rom, terms, outBits: a.PE * datatype(a.outputDataType).bitwidth() };
 }
 
 export function synthEstimate(node: KernelNodeView): ResourceEstimate {
   const { rom, terms, outBits } = thresholdingTerms(node);
-  const lut = Object.entries(terms).reduce((s, [k, v]) => s + (THRESHOLDING_LUT_WEIGHTS[k] ?? 0) * v, 0);
+  const lut = weightedTerms(terms, THRESHOLDING_LUT_WEIGHTS);
   // Registers: the ROM word and address, the output word and its valid.
   return synthResources({ LUT: rom.LUT + lut, FF: rom.FF + outBits + 1, BRAM_18K: rom.BRAM_18K });
 }

@@ -66,6 +66,13 @@ function romOf(r: { words?: readonly bigint[]; bits: number; depth: number } | u
   return registeredRomEstimate(r.words ?? unknownRomWords(r.depth, r.bits), r.bits);
 }
 
+/** Bits of a chain of `n` conditional increments whose widths grow as the count can (wreduce). */
+export function countChainBits(n: number, cap = Infinity): number {
+  let bits = 0;
+  for (let s = 1; s <= n; s++) bits += Math.min(cap, clog2(s + 1));
+  return bits;
+}
+
 /**
  * The cell-count terms of the datapath (LUTs before weighting): products, adders, compares, input buffer.
  * Terms whose operand is a constant (a one-word ROM) are counted apart.
@@ -89,41 +96,53 @@ export function macTerms(m: MacEstimateSpec): Record<string, number> {
   else if (m.mode === 'multiply' && (m.xCoding === 'bipolar' || m.wCoding === 'bipolar')) add('negate', P * S * PW);
   else if (m.mode === 'multiply' && !dsp) add(constW ? 'mulConst' : 'mulLut', P * S * lutMultiplierCells(m));
   // Sums. XNOR: a chain of S conditional increments whose widths grow as the count can (wreduce), up to ACC.
-  // Otherwise S products summed per lane by S − 1 ACC-bit adds (after DSPs too, in LUTs). With SF > 1 the
+  // Otherwise S products summed per lane by S − 1 ACC-bit adds (after DSPs, in their post-adders). With SF > 1 the
   // accumulator's add.
   if (m.mode === 'xnor') {
-    let chain = 0;
-    for (let s = 1; s <= S; s++) chain += Math.min(ACC, clog2(s + 1));
-    add('popcount', P * chain);
+    add('popcount', P * countChainBits(S, ACC));
   } else add(dsp ? 'addDsp' : 'add', P * (S - 1) * ACC);
   if (m.sf > 1) add('accumulate', P * ACC);
-  // Thresholds: per lane `steps` ACC-bit compares (against constants when there is one threshold word); the
-  // count of those that hold fits in their LUTs.
-  if (m.steps > 0) add(constT ? 'cmpConst' : 'cmp', P * m.steps * ACC);
+  // Thresholds: per lane `steps` ACC-bit compares; the count of those that hold fits in their LUTs. Against
+  // constants (one threshold word) the count is apart: a chain of `steps` increments (countChainBits).
+  if (m.steps > 0 && constT) {
+    add('cmpConst', P * m.steps * ACC);
+    add('countConst', P * countChainBits(m.steps));
+  } else if (m.steps > 0) add('cmp', P * m.steps * ACC);
   // The MVAU's input buffers: two SF-word LUTRAMs (RAM32M/RAM64M) and the 2:1 multiplexer between them.
   if (m.inputBuffer && m.nf > 1) add('buffer', 2 * memoryResources(m.sf, S * m.xBits, false).LUT + S * m.xBits);
   return t;
 }
 
 /**
- * LUT per term: weighted least squares (relative error) over the 55 MVAU and VVAU rows of
- * bench/rtl-fit-table.ts, Yosys 0.23 (docs/RTL-ESTIMATES.md). A popcount input bit costs ~3 LUT (the chain of
- * conditional increments); a LUT multiplier ~1.45 per lutMultiplierCells LUT, each add of the products' sum
- * 0.91 per ACC bit (so does a ±1 match's add, on top of its own ~1.8 per element); adds after DSPs merge into
- * the carry chains of the accumulator (0.05). `mulConst` and `cmpConst` (one-word ROMs folded into the logic) rest on one
- * configuration each.
+ * LUT per term: least squares of the relative error over the 58 MVAU and VVAU rows above 100 LUT of
+ * bench/rtl-fit-table.ts, Yosys 0.23 (docs/RTL-ESTIMATES.md), reweighted toward the worst rows
+ * (`node dist/bench/rtl-fit-weights.js rows.json mac TERM… --minimax`; `mulConst`, on one row, held). A
+ * popcount input bit costs ~2.7 LUT (the chain of conditional increments); a LUT multiplier ~1.4 per
+ * lutMultiplierCells LUT, each add of the products' sum 1.1 per ACC bit (a ±1 match's add too, on top of its
+ * own ~0.6 per element); adds after DSPs go into the DSP48E1s' post-adders and cascades (~0). Compares against
+ * constants (one threshold word) cost 0.24 per bit and their count 1.69 per bit of its chain of increments:
+ * the count, not the compares, dominates from 7 steps.
  */
 export const MAC_LUT_WEIGHTS: Record<string, number> = {
-  popcount: 3.04, bipolarMatch: 1.82, negate: 0.91, mulLut: 1.45, mulConst: 0.11, add: 0.91, addDsp: 0.05,
-  accumulate: 1.93, cmp: 1.15, cmpConst: 0.76, buffer: 1.78,
+  popcount: 2.67, bipolarMatch: 0.624, negate: 0.796, mulLut: 1.401, mulConst: 0.11, add: 1.1, addDsp: 0.021,
+  accumulate: 1.995, cmp: 1.194, cmpConst: 0.238, countConst: 1.69, buffer: 1.818,
 };
+
+/** The LUT parts of a MAC kernel: the ROMs' LUTs (from their contents, not weighted) and the datapath terms. */
+export function macLutParts(m: MacEstimateSpec): { rom: number; terms: Record<string, number> } {
+  return { rom: romOf(m.weights).LUT + romOf(m.thresholds).LUT, terms: macTerms(m) };
+}
+
+/** Σ weight × term (a term without a weight costs nothing). */
+export function weightedTerms(terms: Record<string, number>, weights: Record<string, number>): number {
+  return Object.entries(terms).reduce((s, [k, v]) => s + (weights[k] ?? 0) * v, 0);
+}
 
 /** LUT, FF, BRAM_18K and DSP of a MAC kernel: ROMs (registeredRomEstimate) plus the weighted datapath terms. */
 export function macSynthEstimate(m: MacEstimateSpec): { LUT: number; FF: number; BRAM_18K: number; DSP: number } {
   const w = romOf(m.weights);
   const th = romOf(m.thresholds);
-  const terms = macTerms(m);
-  const datapath = Object.entries(terms).reduce((s, [k, v]) => s + (MAC_LUT_WEIGHTS[k] ?? 0) * v, 0);
+  const datapath = weightedTerms(macTerms(m), MAC_LUT_WEIGHTS);
   // Registers: the ROM words, accumulators, the output register, counters and (one-word) input buffers.
   const ff = w.FF + th.FF + (m.sf > 1 ? m.pe * m.acc : 0) + m.pe * m.outBits + 2 * clog2(m.sf * m.nf) + clog2(m.nf) + 4
     + (m.inputBuffer && m.nf > 1 && m.sf === 1 ? 2 * m.simd * m.xBits : 0);
