@@ -33,8 +33,6 @@ const LAZY_REQUIRE = new RegExp(`\\b(import_[\\w$]+)=require\\("((?:node:)?(?:${
  * properties at once, so they are left alone (the pattern above does not match them).
  */
 const LAZY_BANNER = 'var __bs_lazy=(id)=>{let m;const l=()=>m??=require(id);return new Proxy({},{get:(_,k)=>l()[k],has:(_,k)=>k in l(),ownKeys:()=>Reflect.ownKeys(l()),getOwnPropertyDescriptor:(_,k)=>{const d=Reflect.getOwnPropertyDescriptor(l(),k);if(d)d.configurable=true;return d}})};';
-const NAME_HELPER = 'var __name=(target,value)=>__defProp(target,"name",{value,configurable:!0});';
-const NAME_HELPER_IF_DIFFERENT = 'var __name=(target,value)=>target.name===value?target:__defProp(target,"name",{value,configurable:!0});';
 // bundle-loader.ts runs the bundle as a function of these (CommonJS has no import.meta).
 const BASE = '__bs_bundle_url';
 const RESOLVE = '__bs_resolve(';
@@ -144,10 +142,13 @@ try {
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
-    // Less to read and parse; names kept so that error messages quoting class names stay readable.
+    // Less to read and parse. No keepNames: it wraps every function expression in __name(), which redefines
+    // `name` on each closure as it is created (some 5,000 in a TFC compile, 40 ms of CPU per compile measured
+    // side by side). Names still come from the source; only the few top-level symbols esbuild renames to
+    // avoid clashes carry a numeric suffix (nothing here reads a function's name; --log-level debug runs
+    // dist/src, whose stack traces name the source files).
     minifyWhitespace: true,
     minifySyntax: true,
-    keepNames: true,
     legalComments: 'none',
     logLevel: 'error',
     plugins: [lazyModules, moduleUrls],
@@ -155,16 +156,12 @@ try {
   const code = readFileSync(outfile, 'utf8');
   const strict = '"use strict";';
   const body = code.startsWith(strict) ? code.slice(strict.length) : code;
-  // esbuild's __name (keepNames) redefines `name` on each of some 4000 functions and classes as the bundle
-  // loads, which gives each its own map; most already bear the name it sets (only renamed ones differ).
-  const named = body.replace(NAME_HELPER, NAME_HELPER_IF_DIFFERENT);
-  if (named === body) throw new Error('scripts/bundle.mjs: esbuild\'s __name helper has changed; update NAME_HELPER');
   // src/cli/bundle-loader.ts reads the bundle as latin1, which equals UTF-8 only for ASCII (esbuild's
   // default charset escapes everything else).
-  const nonAscii = /[^\x00-\x7f]/.exec(named);
+  const nonAscii = /[^\x00-\x7f]/.exec(body);
   if (nonAscii) throw new Error(`scripts/bundle.mjs: the bundle holds a non-ASCII character at ${nonAscii.index}; bundle-loader reads it as latin1`);
   // Written as the function bundle-loader.ts runs (no copy of the whole text to wrap it at each start).
-  writeFileSync(outfile, `${WRAPPER_OPEN}${code.startsWith(strict) ? strict : ''}${LAZY_BANNER}\n${named.replace(LAZY_REQUIRE, '$1=__bs_lazy("$2")')}${WRAPPER_CLOSE}`);
+  writeFileSync(outfile, `${WRAPPER_OPEN}${code.startsWith(strict) ? strict : ''}${LAZY_BANNER}\n${body.replace(LAZY_REQUIRE, '$1=__bs_lazy("$2")')}${WRAPPER_CLOSE}`);
   writeFileSync(path.join(outDir, 'api.mjs'), apiShim);
   await buildLauncher();
   for (const s of SUBPATHS) writeFileSync(path.join(outDir, `${s}.mjs`), await shimOf(s, s, `'brainsmith/${s}'`));
