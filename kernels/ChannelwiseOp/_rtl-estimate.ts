@@ -14,7 +14,7 @@
  *   mul, shifts and adds by a constant (≈ kept/3); compare as above.
  * - One LUT of handshake.
  */
-import { codingOf, datatype, numbers, registeredRomEstimate, synthResources, type KernelNodeView } from '../../src/kernel.js';
+import { codingOf, datatype, numbers, registeredRomEstimate, synthResources, unknownRomWords, type KernelNodeView } from '../../src/kernel.js';
 import { channelwiseOpAttributes } from './kernel.js';
 import { channelwiseParamWords, channelwiseWidths } from './_rtl-gen.js';
 
@@ -48,7 +48,9 @@ export function synthEstimate(node: KernelNodeView): Record<string, number> {
   if (a.Func === 'add') lane = NF > 1 ? kept : Math.ceil(XV / 2);
   else if (a.Func === 'mul') lane = onDsp ? 0 : NF > 1 ? productLuts(inputBits(a.inputDataType), PV, kept) : Math.ceil(kept / 3);
   else lane = W;
-  const rom = registeredRomEstimate(channelwiseParamWords(params, a.PE, PV, NF), a.PE * PV, true);
+  // Parameters not known yet: random stand-in words (every column varies), as the MAC kernels' unknown ROMs.
+  const words = pt ? channelwiseParamWords(params, a.PE, PV, NF) : unknownRomWords(NF, a.PE * PV);
+  const rom = registeredRomEstimate(words, a.PE * PV, true);
   return synthResources({
     LUT: Math.round(a.PE * lane + rom.LUT + 1),
     FF: rom.FF + (onDsp ? 0 : a.PE * OB) + 1, // a DSP48E1 takes the output register as its P register
