@@ -22,6 +22,8 @@ import { dwcAttributes } from '../kernels/StreamingDataWidthConverter/_model.js'
 import fifoKernel from '../kernels/StreamingFIFO/kernel.js';
 import fifoRtl from '../kernels/StreamingFIFO/rtl.js';
 import { fifoAttributes } from '../kernels/StreamingFIFO/_model.js';
+import cwKernel, { channelwiseOpAttributes } from '../kernels/ChannelwiseOp/kernel.js';
+import cwRtl from '../kernels/ChannelwiseOp/rtl.js';
 import { ctx, view } from './kernels/support.js';
 import { writeNode } from './helpers/hdl-sim.js';
 import { repoRoot } from './helpers/paths.js';
@@ -63,6 +65,13 @@ const CASES: Case[] = [
     const node = view(labelSelectAttributes, { Labels, PE, K, inputDataType: 'INT8' }, { name: `LabelSelect_rtl_${Labels}_${PE}_${K}` });
     return { what: `LabelSelect ${Labels}/${PE} top ${K}`, kernel: 'LabelSelect', node, behaviour: (n: KernelNodeView) => lsKernel.streamBehaviour!(n, ctx), generate: async (n: KernelNodeView) => lsRtl.generate!(n, ctx), inBits: PE! * 8, outBits: 8 };
   }),
+  (() => {
+    // Eight parameter words read through a registered ROM port: the word of each beat is ready when it is accepted.
+    const params = makeTensor(ElemType.FLOAT, [16], Float32Array.from({ length: 16 }, (_, k) => (k % 5) - 2));
+    const attrs = { Func: 'add', NumChannels: 16, PE: 2, inputDataType: 'UINT4', paramDataType: 'INT3', outputDataType: 'INT6', numInputVectors: [3] };
+    const node = view(channelwiseOpAttributes, attrs, { name: 'ChannelwiseOp_rtl_t', consts: { 1: params } });
+    return { what: 'ChannelwiseOp add C 16 PE 2', kernel: 'ChannelwiseOp', node, behaviour: (n: KernelNodeView) => cwKernel.streamBehaviour!(n, ctx), generate: async (n: KernelNodeView) => cwRtl.generate!(n, ctx), inBits: 8, outBits: 12 };
+  })(),
   dwc(2, 8, 16), dwc(8, 2, 16), dwc(6, 4, 24), dwc(4, 6, 24),
   (() => {
     const node = view(fifoAttributes, { depth: 3, folded_shape: [1, 8, 4], normal_shape: [1, 32], dataType: 'UINT2' }, { name: 'StreamingFIFO_t' });

@@ -2,14 +2,15 @@
  * Verilog for a ChannelwiseOp node (reference §2.13): per beat PE channels of fold f (a counter over C/PE,
  * as in FINN's folded shape V+[C/PE, PE]), lane p combined with parameter param[f·PE + p] by Func, as the
  * kernel's `execute` does: add x + p, mul x·p, cmp_le x ≤ p, cmp_ge x ≥ p (1/0). Parameters sit in a ROM of
- * C/PE words (lane p's value at bit p·PV, PV-bit two's complement). Every datatype is read through its
+ * C/PE words (lane p's value at bit p·PV, PV-bit two's complement), read through a registered port at the
+ * fold counter (foldRom), so that Yosys keeps it apart from the lanes' logic. Every datatype is read through its
  * coding (INTn, UINTn, BINARY, BIPOLAR); the result is computed wide enough to be exact and emitted in the
  * output datatype's bits. One register stage: one beat per cycle.
  */
 import { BrainsmithError, type GeneratedNode, type KernelNodeView } from '../../src/index.js';
 import {
-  codingOf, datatype, elementValue, foldCounter, inputData, nodeModule, numbers, outputData, outputRegister, paddedWidth,
-  readmemh, romDecl, signedBits, valueBits,
+  codingOf, datatype, elementValue, foldRom, inputData, nodeModule, numbers, outputData, outputRegister, paddedWidth,
+  readmemh, signedBits, valueBits,
 } from '../../src/kernel.js';
 import { channelwiseOpAttributes } from './kernel.js';
 
@@ -31,6 +32,17 @@ export function channelwiseWidths(a: Attrs, params: ArrayLike<number>): { A: num
   return { A, OB, XV, PV, RW };
 }
 
+/** The parameter ROM: word f holds lane p's parameter (channel f·PE + p, cycling a scalar) at bit p·PV. */
+export function channelwiseParamWords(params: ArrayLike<number>, PE: number, PV: number, NF: number): bigint[] {
+  const words: bigint[] = [];
+  for (let f = 0; f < NF; f++) {
+    let word = 0n;
+    for (let p = PE - 1; p >= 0; p--) word = (word << BigInt(PV)) | BigInt.asUintN(PV, BigInt(params[(f * PE + p) % params.length]!));
+    words.push(word);
+  }
+  return words;
+}
+
 export function generateChannelwise(node: KernelNodeView): GeneratedNode {
   const a = channelwiseOpAttributes.parse(node.attrs);
   if (!channelwiseGeneratable(a)) {
@@ -47,21 +59,16 @@ export function generateChannelwise(node: KernelNodeView): GeneratedNode {
   const params = Array.from({ length: C }, (_, c) => raw[raw.length === 1 ? 0 : c]!);
   const { A, OB, XV, PV, RW } = channelwiseWidths(a, params);
   const NF = C / PE;
-  const words: bigint[] = [];
-  for (let f = 0; f < NF; f++) {
-    let word = 0n;
-    for (let p = PE - 1; p >= 0; p--) word = (word << BigInt(PV)) | BigInt.asUintN(PV, BigInt(params[f * PE + p]!));
-    words.push(word);
-  }
+  const words = channelwiseParamWords(params, PE, PV, NF);
   const hex = `${node.name}_params.hex`;
   const bipolarOut = datatype(a.outputDataType).name === 'BIPOLAR';
   const ys = Array.from({ length: PE }, (_, p) => `y_${PE - 1 - p}`);
   const out = outputRegister('push', `{${ys.join(', ')}}`, PE * OB);
   let b = inputData(0, PE * A, 'in_data') + outputData(PE * OB, 'out_data') + out.decl;
   b += '  assign in0_V_TREADY = out_free;\n  wire push = in0_V_TVALID && out_free;\n';
-  b += foldCounter('fold', NF, 'push');
-  b += romDecl('params', PE * PV, NF, hex);
-  b += `  wire [${PE * PV - 1}:0] p_word = params[fold];\n`;
+  // The word of the current fold, read through a registered ROM port (foldRom) so that Yosys keeps the ROM
+  // apart from the lanes' logic: its cost then follows from its contents (src/hdl/rom-estimate.ts).
+  b += foldRom('params', 'p_word', PE * PV, NF, hex, 'push');
   const W = Math.max(XV, PV, RW);
   const ext = (e: string, from: number) => (from === W ? e : `{{${W - from}{${e}[${from - 1}]}}, ${e}}`);
   for (let p = 0; p < PE; p++) {
