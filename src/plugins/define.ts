@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { BrainsmithError } from '../errors.js';
-import { declarationSchemas, decoratorSchemas, formatZodError, type ComponentKind } from './schemas.js';
+import { formatZodError, pluginSchemas, type ComponentKind } from './schemas.js';
 import { declarationOrigin, formatSite } from './site.js';
 import type {
   BackendDeclaration,
@@ -23,7 +23,7 @@ export type Marked<T> = Readonly<T> & { readonly [DECLARED]: Declared };
 
 /** Validates `decl` against the schema of `kind`; throws E_PLUGIN_METADATA naming the site. */
 export function validateDeclaration<K extends ComponentKind>(kind: K, decl: unknown, site: DeclarationSite, decorator = false): DeclarationOf<K> {
-  const r = (decorator ? decoratorSchemas[kind] : declarationSchemas[kind]).safeParse(decl);
+  const r = (decorator ? pluginSchemas().decoratorSchemas[kind] : pluginSchemas().declarationSchemas[kind]).safeParse(decl);
   if (!r.success) {
     const name = typeof (decl as { name?: unknown })?.name === 'string' ? ` '${(decl as { name: string }).name}'` : '';
     throw new BrainsmithError('E_PLUGIN_METADATA', `invalid ${kind}${name} at ${formatSite(site)}: ${formatZodError(r.error)}`, {
