@@ -65,8 +65,14 @@ function sourceOf(distFile) {
 // Everything but the CLI's first modules is reached through import(), which esbuild turns into a lazy
 // initializer inside the one file: a command evaluates only the code it runs. The public API too.
 const key = (f) => path.relative(dist, f).split(path.sep).join('/');
+// The ONNX codec's generated functions, compiled into the bundle (src/onnx/precompiled.ts).
+const codecsFile = path.join(outDir, '_onnx-codecs.js');
+const { precompiledModuleSource } = await import(pathToFileURL(path.join(dist, 'src', 'onnx', 'precompile-source.js')).href);
 const entry = [
   `import { useBundledHost } from ${JSON.stringify(path.join(root, 'src/plugins/host-entry.ts'))};`,
+  `import { usePrecompiledCodecs } from ${JSON.stringify(path.join(root, 'src/onnx/precompiled.ts'))};`,
+  `import onnxCodecs from ${JSON.stringify(codecsFile)};`,
+  'usePrecompiledCodecs(onnxCodecs);',
   `export { main } from ${JSON.stringify(path.join(root, 'src/cli/main.ts'))};`,
   `export const api = () => import(${JSON.stringify(path.join(root, 'src/index.ts'))});`,
   ...SUBPATHS.map((s) => `export const ${s} = () => import(${JSON.stringify(path.join(root, 'src', `${s}.ts`))});`),
@@ -137,6 +143,7 @@ const lazyModules = {
 mkdirSync(outDir, { recursive: true });
 const entryFile = path.join(outDir, '_entry.ts');
 writeFileSync(entryFile, entry);
+writeFileSync(codecsFile, precompiledModuleSource());
 try {
   await build({
     entryPoints: [entryFile],
@@ -172,6 +179,7 @@ try {
   for (const s of SUBPATHS) writeFileSync(path.join(outDir, `${s}.mjs`), await shimOf(s, s, `'brainsmith/${s}'`));
 } finally {
   rmSync(entryFile, { force: true });
+  rmSync(codecsFile, { force: true });
 }
 
 /**
