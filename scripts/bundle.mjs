@@ -6,6 +6,7 @@
 // (src/plugins/host-entry.ts) so that plugins run by the CLI import its own instance, through
 // dist/bundle/api.mjs.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,15 +65,24 @@ function sourceOf(distFile) {
 // Everything but the CLI's first modules is reached through import(), which esbuild turns into a lazy
 // initializer inside the one file: a command evaluates only the code it runs. The public API too.
 const key = (f) => path.relative(dist, f).split(path.sep).join('/');
+// The ONNX codec's generated functions, compiled into the bundle (src/onnx/precompiled.ts).
+const codecsFile = path.join(outDir, '_onnx-codecs.js');
+const { precompiledModuleSource } = await import(pathToFileURL(path.join(dist, 'src', 'onnx', 'precompile-source.js')).href);
 const entry = [
   `import { useBundledHost } from ${JSON.stringify(path.join(root, 'src/plugins/host-entry.ts'))};`,
+  `import { usePrecompiledCodecs } from ${JSON.stringify(path.join(root, 'src/onnx/precompiled.ts'))};`,
+  `import onnxCodecs from ${JSON.stringify(codecsFile)};`,
+  'usePrecompiledCodecs(onnxCodecs);',
   `export { main } from ${JSON.stringify(path.join(root, 'src/cli/main.ts'))};`,
   `export const api = () => import(${JSON.stringify(path.join(root, 'src/index.ts'))});`,
   ...SUBPATHS.map((s) => `export const ${s} = () => import(${JSON.stringify(path.join(root, 'src', `${s}.ts`))});`),
   `export const worker = () => import(${JSON.stringify(path.join(root, 'src/cli/worker-run.ts'))});`,
-  `useBundledHost(${BASE}, new URL('./api.mjs', ${BASE}).href, {`,
+  'const builtins = {',
   ...builtinFiles.map((f) => `  ${JSON.stringify(key(f))}: () => import(${JSON.stringify(sourceOf(f))}),`),
-  '});',
+  '};',
+  `useBundledHost(${BASE}, new URL('./api.mjs', ${BASE}).href, builtins);`,
+  // For the build-time check of the built-ins' declarations (checkBundledDeclarations below).
+  'export const loadBuiltins = () => Promise.all(Object.values(builtins).map((load) => load()));',
   '',
 ].join('\n');
 
@@ -133,6 +143,7 @@ const lazyModules = {
 mkdirSync(outDir, { recursive: true });
 const entryFile = path.join(outDir, '_entry.ts');
 writeFileSync(entryFile, entry);
+writeFileSync(codecsFile, precompiledModuleSource());
 try {
   await build({
     entryPoints: [entryFile],
@@ -164,9 +175,22 @@ try {
   writeFileSync(outfile, `${WRAPPER_OPEN}${code.startsWith(strict) ? strict : ''}${LAZY_BANNER}\n${body.replace(LAZY_REQUIRE, '$1=__bs_lazy("$2")')}${WRAPPER_CLOSE}`);
   writeFileSync(path.join(outDir, 'api.mjs'), apiShim);
   await buildLauncher();
+  checkBundledDeclarations();
   for (const s of SUBPATHS) writeFileSync(path.join(outDir, `${s}.mjs`), await shimOf(s, s, `'brainsmith/${s}'`));
 } finally {
   rmSync(entryFile, { force: true });
+  rmSync(codecsFile, { force: true });
+}
+
+/**
+ * The bundle skips validating its built-ins' declarations at run time (src/plugins/define.ts): here each
+ * is validated once, through the bundle itself, and must come out unchanged.
+ */
+function checkBundledDeclarations() {
+  const launch = JSON.stringify(path.join(outDir, 'launch.cjs'));
+  const code = `require(${launch}).loadBundledHost().loadBuiltins().catch((e) => { process.stderr.write(e.message + '\\n'); process.exitCode = 1; });`;
+  const r = spawnSync(process.execPath, ['-e', code], { env: { ...process.env, BRAINSMITH_CHECK_BUNDLED_DECLARATIONS: '1' }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`scripts/bundle.mjs: a built-in declaration does not check: ${r.stderr.trim()}`);
 }
 
 /**

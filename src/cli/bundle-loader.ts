@@ -22,6 +22,8 @@ export interface BundledHost {
   host(): Promise<Record<string, unknown>>;
   /** src/cli/worker-run.ts from inside the bundle (the supervised worker's command runner). */
   worker(): Promise<Record<string, unknown>>;
+  /** Imports every built-in plugin file (scripts/bundle.mjs checks their declarations through it). */
+  loadBuiltins(): Promise<unknown>;
 }
 
 interface Loaded {

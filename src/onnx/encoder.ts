@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { endianness } from 'node:os';
+import { precompiledType } from './precompiled.js';
 
 /**
  * A protobuf encoder for the protobufjs reflection types that sizes the whole message first and then writes
@@ -298,13 +299,8 @@ function writeStmt(f: FieldInfo, nested: string): string {
   }
 }
 
-function codecOf(type: protobuf.Type): Codec {
-  const existing = codecs.get(type);
-  if (existing) return existing;
-  // Registered before generating, so recursive types (GraphProto inside AttributeProto...) resolve lazily.
-  const codec: Codec = { size: () => 0, write: () => undefined };
-  codecs.set(type, codec);
-
+/** The bodies of a type's size and write functions, and the nested types they call (`n[i]`), in order. */
+export function codecSource(type: protobuf.Type): { size: string; write: string; nestedTypes: protobuf.Type[] } {
   const fields = type.fieldsArray.map((f) => f.resolve()).sort((a, b) => a.id - b.id).map((f) => fieldInfo(type, f));
   const nestedTypes: protobuf.Type[] = [];
   const nestedRef = (f: FieldInfo): string => {
@@ -339,14 +335,25 @@ function codecOf(type: protobuf.Type): Codec {
   }
   size.push('v=m.$unknowns;if(v!=null&&h.has(m,"$unknowns"))for(i=0;i<v.length;i++)s+=v[i].length;', 'st.sizes[slot]=s;return s;');
   write.push('v=m.$unknowns;if(v!=null&&h.has(m,"$unknowns"))for(i=0;i<v.length;i++)w.raw(v[i]);');
+  return { size: `function size_${type.name}(m,st){${size.join('')}}`, write: `function write_${type.name}(m,w){${write.join('')}}`, nestedTypes };
+}
 
+function codecOf(type: protobuf.Type): Codec {
+  const existing = codecs.get(type);
+  if (existing) return existing;
+  // Registered before generating, so recursive types (GraphProto inside AttributeProto...) resolve lazily.
+  const codec: Codec = { size: () => 0, write: () => undefined };
+  codecs.set(type, codec);
+  const src = codecSource(type);
   const nestedCodecs: Codec[] = [];
-  // Generated once per message type of the fixed schema; no user input reaches this code.
-  const makeSize = new Function('h', 'n', `return function size_${type.name}(m,st){${size.join('')}}`) as (h: typeof helpers, n: Codec[]) => SizeFn;
-  const makeWrite = new Function('h', 'n', `return function write_${type.name}(m,w){${write.join('')}}`) as (h: typeof helpers, n: Codec[]) => WriteFn;
+  // Generated once per message type of the fixed schema; no user input reaches this code. The bundled CLI
+  // has it compiled ahead of time (precompiled.ts).
+  const pre = precompiledType(type.fullName);
+  const makeSize = (pre?.size ?? new Function('h', 'n', `return ${src.size}`)) as (h: typeof helpers, n: Codec[]) => SizeFn;
+  const makeWrite = (pre?.write ?? new Function('h', 'n', `return ${src.write}`)) as (h: typeof helpers, n: Codec[]) => WriteFn;
   codec.size = makeSize(helpers, nestedCodecs);
   codec.write = makeWrite(helpers, nestedCodecs);
-  for (const t of nestedTypes) nestedCodecs.push(codecOf(t));
+  for (const t of src.nestedTypes) nestedCodecs.push(codecOf(t));
   return codec;
 }
 

@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import { precompiledType } from './precompiled.js';
 
 /**
  * The complete current ONNX schema (onnx.proto with the onnx-ml additions, and the onnx-data.proto messages
@@ -346,6 +347,7 @@ const typeCache = new Map<OnnxMessageName, protobuf.Type>();
 export function onnxRoot(): protobuf.Root {
   if (root) return root;
   root = protobuf.Root.fromJSON({ nested: { onnx: { nested: onnxTypes } } } as protobuf.INamespace);
+  usePrecompiledConstructors(root);
   stripPrototypeDefaults(root);
   decodeOnDemand(root);
   return root;
@@ -358,27 +360,32 @@ export function onnxRoot(): protobuf.Root {
  * later (protobufjs' own encode, verify, … on first use) keeps the decode in place.
  */
 function decodeOnDemand(ns: protobuf.NamespaceBase): void {
-  for (const nested of ns.nestedArray) {
-    if (nested instanceof protobuf.Type) {
-      nested.decode = function decodeSetup(this: protobuf.Type, ...args: unknown[]) {
-        return (generateDecoder(this) as (...a: unknown[]) => protobuf.Message).apply(this, args);
-      } as protobuf.Type['decode'];
-      nested.setup = function setupKeepingDecode(this: protobuf.Type) {
-        const decode = this.decode;
-        protobuf.Type.prototype.setup.call(this);
-        this.decode = decode;
-        return this;
-      };
-    }
-    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) decodeOnDemand(nested);
-  }
+  eachType(ns, (t) => {
+    t.decode = function decodeSetup(this: protobuf.Type, ...args: unknown[]) {
+      return (generateDecoder(this) as (...a: unknown[]) => protobuf.Message).apply(this, args);
+    } as protobuf.Type['decode'];
+    t.setup = function setupKeepingDecode(this: protobuf.Type) {
+      const decode = this.decode;
+      protobuf.Type.prototype.setup.call(this);
+      this.decode = decode;
+      return this;
+    };
+  });
 }
 
 /** Generates `type`'s decoder as protobufjs' setup() does, installs it as `type.decode` and returns it. */
 export function generateDecoder(type: protobuf.Type): protobuf.Type['decode'] {
   const types = type.fieldsArray.map((f) => f.resolve().resolvedType);
-  type.decode = protobuf.decoder(type)({ Reader: protobuf.Reader, types, util: protobuf.util, C: type.ctor }) as protobuf.Type['decode'];
+  const pre = precompiledType(type.fullName);
+  type.decode = (pre ? pre.decode(protobuf.Reader, types, protobuf.util, type.ctor) : protobuf.decoder(type)({ Reader: protobuf.Reader, types, util: protobuf.util, C: type.ctor })) as protobuf.Type['decode'];
   return type.decode;
+}
+
+/** Every message type of the schema, nested ones included (precompile-source.ts). */
+export function onnxMessageTypes(): protobuf.Type[] {
+  const out: protobuf.Type[] = [];
+  eachType(onnxRoot(), (t) => out.push(t));
+  return out;
 }
 
 /** A message type of the schema, e.g. `onnxType('ModelProto')`. */
@@ -391,17 +398,30 @@ export function onnxType(name: OnnxMessageName): protobuf.Type {
   return t;
 }
 
+/** Calls `fn` for every message type under `ns`, nested ones included. */
+function eachType(ns: protobuf.NamespaceBase, fn: (t: protobuf.Type) => void): void {
+  for (const nested of ns.nestedArray) {
+    if (nested instanceof protobuf.Type) fn(nested);
+    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) eachType(nested, fn);
+  }
+}
+
+/** Gives each type its ahead-of-time compiled constructor, when the bundle has one (precompiled.ts). */
+function usePrecompiledConstructors(ns: protobuf.NamespaceBase): void {
+  eachType(ns, (t) => {
+    const pre = precompiledType(t.fullName);
+    if (pre) t.ctor = pre.ctor as unknown as protobuf.Constructor<object>;
+  });
+}
+
 /**
  * protobufjs puts each field's default value on the message prototype, so reading an absent `raw_data` would
  * give an empty buffer instead of `undefined`. Our TypeScript shapes (proto-types.ts) promise that absent
  * means undefined; the encoder only looks at own properties, so removing the prototype values is safe.
  */
 function stripPrototypeDefaults(ns: protobuf.NamespaceBase): void {
-  for (const nested of ns.nestedArray) {
-    if (nested instanceof protobuf.Type) {
-      const proto = nested.ctor.prototype as unknown as Record<string, unknown>;
-      for (const field of nested.fieldsArray) delete proto[field.name];
-    }
-    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) stripPrototypeDefaults(nested);
-  }
+  eachType(ns, (t) => {
+    const proto = t.ctor.prototype as unknown as Record<string, unknown>;
+    for (const field of t.fieldsArray) delete proto[field.name];
+  });
 }

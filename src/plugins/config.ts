@@ -6,7 +6,7 @@ import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BrainsmithError } from '../errors.js';
 import { readJsonFile } from './json-file.js';
-import { formatZodError, pluginConfigSchema, type PluginConfig } from './schemas.js';
+import { formatZodError, pluginSchemas, type PluginConfig } from './schemas.js';
 
 export const CONFIG_FILE = 'brainsmith.config.json';
 export const PROJECT_PLUGIN_DIR = 'brainsmith_plugins';
@@ -37,7 +37,7 @@ export function readProjectConfig(projectDir: string): ProjectConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new BrainsmithError('E_CONFIG_INVALID', `${file}: expected a JSON object`, { file });
   }
-  const r = pluginConfigSchema.safeParse((raw as Record<string, unknown>).plugins ?? {});
+  const r = pluginSchemas().pluginConfigSchema.safeParse((raw as Record<string, unknown>).plugins ?? {});
   if (!r.success) {
     throw new BrainsmithError('E_CONFIG_INVALID', `${file}: plugins: ${formatZodError(r.error)}`, { file });
   }

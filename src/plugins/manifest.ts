@@ -2,12 +2,12 @@
 import * as path from 'node:path';
 import { BrainsmithError } from '../errors.js';
 import { readJsonFile } from './json-file.js';
-import { formatZodError, manifestSchema, type PluginManifest } from './schemas.js';
+import { formatZodError, pluginSchemas, type PluginManifest } from './schemas.js';
 
 export const MANIFEST_FILE = 'brainsmith-plugin.json';
 
 export function parseManifest(value: unknown, file: string, where = ''): PluginManifest {
-  const r = manifestSchema.safeParse(value);
+  const r = pluginSchemas().manifestSchema.safeParse(value);
   if (!r.success) throw new BrainsmithError('E_MANIFEST_INVALID', `${file}: ${where}${formatZodError(r.error)}`, { file });
   return r.data;
 }

@@ -97,7 +97,7 @@ const NAMED = new Set(['E_PLUGIN_HOOK', 'E_PLUGIN_EXIT', 'E_PLUGIN_TIME_LIMIT'])
 async function callHook(entry: ComponentEntry, hook: string, fn: () => unknown, limitMs?: number): Promise<unknown> {
   const activity = { plugin: entry.plugin.id, hook, component: `${entry.kind} ${entry.qualifiedName}`, file: entry.file };
   try {
-    return await guardPluginCall(activity, fn, { limitMs });
+    return await guardPluginCall(activity, fn, { limitMs, builtin: entry.plugin.source === 'builtin' });
   } catch (e) {
     if (e instanceof BrainsmithError && (NAMED.has(e.code) || wrapped.has(e))) throw e;
     throw pluginHookError(entry, hook, e);

@@ -23,6 +23,21 @@ export function toPath(fileOrUrl: string): string {
 }
 
 /** The first frame outside the plugin framework itself. */
+/**
+ * Where a declaration comes from: its site, and whether every frame of the call is the bundled CLI's own
+ * file (a built-in component declared inside dist/bundle, which scripts/bundle.mjs validated at build time).
+ */
+export function declarationOrigin(): { site: DeclarationSite; bundled: boolean } {
+  if (process.sourceMapsEnabled) return { site: callerSite(), bundled: false };
+  const frames = currentFrames();
+  const bundle = bundledHostFile();
+  const bundled = bundle !== undefined && frames.every((f) => {
+    const name = f.getFileName();
+    return !name || !ABSOLUTE.test(name) || toPath(name) === bundle;
+  });
+  return { site: siteOfFrames(frames), bundled };
+}
+
 export function callerSite(stack?: string): DeclarationSite {
   if (stack === undefined && !process.sourceMapsEnabled) return siteOfFrames(currentFrames());
   for (const raw of (stack ?? new Error().stack ?? '').split('\n').slice(1)) {
