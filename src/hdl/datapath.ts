@@ -127,16 +127,15 @@ export interface MacMemorySpec {
  * text, the memory files and the threshold layout for macLane's activation.
  */
 export function macMemories(m: MacMemorySpec): { text: string; files: Record<string, string>; activation?: { steps: number; bits: number } } {
-  const depth = m.weights.words.length;
   const whex = `${m.node}_weights.hex`;
   const files: Record<string, string> = { [whex]: readmemh(m.weights.words, m.weights.bits) };
-  let text = foldRom('weights', 'w_word', m.weights.bits, depth, whex, 'step');
+  let text = foldRom('weights', 'w_word', m.weights.words, m.weights.bits, whex, 'step');
   const t = m.thresholds;
   if (!t) return { text, files };
   const { rows } = thresholdRows(t.tensor, t.channels);
   const tw = thresholdWords(rows, t.pe, t.lo, t.hi, t.acc);
   const thex = `${m.node}_thresholds.hex`;
   files[thex] = readmemh(tw.words, tw.bits);
-  text += foldRom('thresholds', 't_word', tw.bits, tw.words.length, thex, 'step && last_sf');
+  text += foldRom('thresholds', 't_word', tw.words, tw.bits, thex, 'step && last_sf');
   return { text, files, activation: { steps: tw.steps, bits: tw.bits / (t.pe * tw.steps) } };
 }
