@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { foldRom, readmemh } from '../src/hdl/index.js';
+import { foldRom, readmemh, type RomResetRead } from '../src/hdl/index.js';
 import { lint, skipNoIcarus, skipNoVerilator } from './helpers/hdl-sim.js';
 import { tempDir } from './helpers/tmp.js';
 
 /** A module around foldRom: `q` is the word at a fold counter over the ROM's words, advancing on `en`. */
-function romModule(words: readonly bigint[], bits: number): string {
+function romModule(words: readonly bigint[], bits: number, reset: RomResetRead): string {
   return `module rom_read (input wire ap_clk, input wire ap_rst_n, input wire en, output wire [${bits - 1}:0] q);
-${foldRom('rom', 'w', words, bits, 'rom_read.hex', 'en')}  assign q = w;
+${foldRom('rom', 'w', words, bits, 'rom_read.hex', 'en', reset)}  assign q = w;
 endmodule
 `;
 }
@@ -46,22 +46,22 @@ endmodule
 `;
 }
 
-for (const [n, bits] of [[5, 8], [8, 12], [64, 16]] as const) {
+for (const [n, bits, reset] of [[5, 8, 'address'], [5, 8, 'select'], [8, 12, 'select'], [64, 16, 'address'], [64, 16, 'select']] as const) {
   const words = Array.from({ length: n }, (_, i) => BigInt((i * 2654435761) % 2 ** bits));
-  test(`foldRom (${n} words of ${bits}): the word at the counter in every cycle, after every reset (Icarus)`, { skip: skipNoIcarus }, () => {
+  test(`foldRom (${n} words of ${bits}, reset read by ${reset}): the word at the counter in every cycle, after every reset (Icarus)`, { skip: skipNoIcarus }, () => {
     const dir = tempDir('bs-rom-read-');
     writeFileSync(path.join(dir, 'rom_read.hex'), readmemh(words, bits));
-    writeFileSync(path.join(dir, 'rom_read.v'), romModule(words, bits));
+    writeFileSync(path.join(dir, 'rom_read.v'), romModule(words, bits, reset));
     writeFileSync(path.join(dir, 'tb.v'), testbench(words, bits));
     const c = spawnSync('iverilog', ['-g2005', '-o', 'sim', 'tb.v', 'rom_read.v'], { cwd: dir, encoding: 'utf8' });
     assert.equal(c.status, 0, c.stderr);
     const r = spawnSync('vvp', ['sim'], { cwd: dir, encoding: 'utf8' });
     assert.match(r.stdout, /^errors 0$/m, r.stdout);
   });
-  test(`foldRom (${n} words of ${bits}): Verilator lint -Wall clean`, { skip: skipNoVerilator }, () => {
+  test(`foldRom (${n} words of ${bits}, reset read by ${reset}): Verilator lint -Wall clean`, { skip: skipNoVerilator }, () => {
     const dir = tempDir('bs-rom-read-');
     writeFileSync(path.join(dir, 'rom_read.hex'), readmemh(words, bits));
-    writeFileSync(path.join(dir, 'rom_read.v'), romModule(words, bits));
+    writeFileSync(path.join(dir, 'rom_read.v'), romModule(words, bits, reset));
     assert.equal(lint({ dir, top: 'rom_read', sources: [path.join(dir, 'rom_read.v')] }), '');
   });
 }

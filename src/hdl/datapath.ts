@@ -115,6 +115,8 @@ export interface MacMemorySpec {
   node: string;
   /** Weight words, one per (nf, sf) tile in the order the tiles are stepped. */
   weights: { words: readonly bigint[]; bits: number };
+  /** The weights feed XNOR lanes: word 0 after reset through a select the XNORs absorb (RomResetRead). */
+  xnor?: boolean;
   /** Thresholds (C or 1, steps) of the C = PE·NF channels, compared with `acc`-bit sums in [lo, hi]. */
   thresholds?: { tensor: TensorValue; channels: number; pe: number; lo: number; hi: number; acc: number };
 }
@@ -129,7 +131,7 @@ export interface MacMemorySpec {
 export function macMemories(m: MacMemorySpec): { text: string; files: Record<string, string>; activation?: { steps: number; bits: number } } {
   const whex = `${m.node}_weights.hex`;
   const files: Record<string, string> = { [whex]: readmemh(m.weights.words, m.weights.bits) };
-  let text = foldRom('weights', 'w_word', m.weights.words, m.weights.bits, whex, 'step');
+  let text = foldRom('weights', 'w_word', m.weights.words, m.weights.bits, whex, 'step', m.xnor ? 'select' : 'address');
   const t = m.thresholds;
   if (!t) return { text, files };
   const { rows } = thresholdRows(t.tensor, t.channels);

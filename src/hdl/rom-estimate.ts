@@ -32,7 +32,7 @@ export function romSynthEstimate(depth: number, bits: number, registered: boolea
 
 /**
  * What Yosys 0.23 `synth_xilinx` (xc7) makes of a constant ROM read through romReadAtCounter (a registered
- * read at a registered address, word 0 selected by a flag until the first read), from its contents. Columns (output bits) constant over
+ * read at a registered address gated by the reset, RomResetRead 'address'), from its contents. Columns (output bits) constant over
  * every word become constants; the others either go to block RAM, when memory_libmap finds a RAMB18/RAMB36
  * shape (cost 129 / 257 per cell, widths 1…36 / 1…72 at 16K / 32K bits) cheaper than 1/64 per bit of logic,
  * or stay logic: one LUT tree per distinct varying column, a LUT6 of 5 address bits and the reset up to 32
@@ -61,10 +61,9 @@ export function registeredRomEstimate(words: readonly bigint[], bits: number, wo
   }
   const address = 2 * clog2(depth);
   const bram = blockRamChoice(depth, varying);
-  // FF: the address, the word-0 flag and (in logic) the word.
-  if (varying > 0 && bram.cost < (varying * depth) / 64) return { LUT: address, FF: clog2(depth) + 1, BRAM_18K: bram.BRAM_18K, columns: varying };
+  if (varying > 0 && bram.cost < (varying * depth) / 64) return { LUT: address, FF: clog2(depth), BRAM_18K: bram.BRAM_18K, columns: varying };
   const perColumn = depth <= 32 ? 1 : depth <= 64 && wordKept ? 1.3 : depth < 256 ? (0.85 * depth) / 32 : depth / 32;
-  return { LUT: Math.round(distinct.size * perColumn + address), FF: distinct.size + clog2(depth) + 1, BRAM_18K: 0, columns: distinct.size };
+  return { LUT: Math.round(distinct.size * perColumn + address), FF: distinct.size + clog2(depth), BRAM_18K: 0, columns: distinct.size };
 }
 
 /** Stand-in contents for a ROM whose constants are not known yet: seeded random words, so every column varies and differs. */
