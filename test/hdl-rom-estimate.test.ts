@@ -16,5 +16,5 @@ test('registeredRomEstimate: constant columns cost nothing, equal columns count 
   assert.equal(registeredRomEstimate(unknownRomWords(256, 128), 128).BRAM_18K, 0);
   // A one-word ROM is a constant wire.
   assert.deepEqual(registeredRomEstimate([5n], 4), { LUT: 0, FF: 0, BRAM_18K: 0, columns: 0 });
-  assert.match(romReadAtCounter('rom', 'q', 4, 1, 'en'), /wire \[3:0\] q = rom\[0\];/);
+  assert.match(romReadAtCounter('rom', 'q', 4, 1, 0n, 'en'), /wire \[3:0\] q = rom\[0\];/);
 });

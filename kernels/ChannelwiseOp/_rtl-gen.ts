@@ -68,7 +68,7 @@ export function generateChannelwise(node: KernelNodeView): GeneratedNode {
   b += '  assign in0_V_TREADY = out_free;\n  wire push = in0_V_TVALID && out_free;\n';
   // The word of the current fold, read through a registered ROM port (foldRom) so that Yosys keeps the ROM
   // apart from the lanes' logic: its cost then follows from its contents (src/hdl/rom-estimate.ts).
-  b += foldRom('params', 'p_word', PE * PV, NF, hex, 'push');
+  b += foldRom('params', 'p_word', words, PE * PV, hex, 'push');
   const W = Math.max(XV, PV, RW);
   const ext = (e: string, from: number) => (from === W ? e : `{{${W - from}{${e}[${from - 1}]}}, ${e}}`);
   for (let p = 0; p < PE; p++) {

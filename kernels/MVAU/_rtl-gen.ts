@@ -55,7 +55,7 @@ export function generateMvau(node: KernelNodeView): GeneratedNode {
   const thr = a.noActivation === 1 ? undefined : node.constantInput(2);
   if (a.noActivation === 0 && !thr) throw new BrainsmithError('E_HDL_PARAM', `node '${node.name}': thresholds (input 2) must be an initializer`, { kind: 'input' });
   const mem = macMemories({
-    node: node.name, weights: weightWords(w, a),
+    node: node.name, weights: weightWords(w, a), xnor,
     thresholds: thr ? { tensor: thr, channels: MH, pe: PE, lo, hi, acc: ACC } : undefined,
   });
   const files = mem.files;

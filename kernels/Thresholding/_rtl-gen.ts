@@ -45,7 +45,7 @@ export function generateThresholding(node: KernelNodeView): GeneratedNode {
   let body = inputData(0, PE * A, 'in_data') + outputData(PE * OB, 'out_data');
   body += '  reg out_valid;\n  reg [' + (PE * OB - 1) + ':0] out_reg;\n';
   body += '  assign in0_V_TREADY = !out_valid || out_V_TREADY;\n  wire push = in0_V_TVALID && in0_V_TREADY;\n';
-  body += foldRom('thresholds', 'word', bits, CF, hex, 'push');
+  body += foldRom('thresholds', 'word', words, bits, hex, 'push');
   const ys: string[] = [];
   for (let p = 0; p < PE; p++) {
     body += float ? floatKeyValue(`x_${p}`, `nan_${p}`, 'in_data', p * A) : elementValue(`x_${p}`, 'in_data', p * A, A, coding(a.inputDataType), K);

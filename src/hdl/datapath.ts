@@ -115,6 +115,8 @@ export interface MacMemorySpec {
   node: string;
   /** Weight words, one per (nf, sf) tile in the order the tiles are stepped. */
   weights: { words: readonly bigint[]; bits: number };
+  /** The weights feed XNOR lanes: word 0 after reset through a select the XNORs absorb (RomResetRead). */
+  xnor?: boolean;
   /** Thresholds (C or 1, steps) of the C = PE·NF channels, compared with `acc`-bit sums in [lo, hi]. */
   thresholds?: { tensor: TensorValue; channels: number; pe: number; lo: number; hi: number; acc: number };
 }
@@ -127,16 +129,15 @@ export interface MacMemorySpec {
  * text, the memory files and the threshold layout for macLane's activation.
  */
 export function macMemories(m: MacMemorySpec): { text: string; files: Record<string, string>; activation?: { steps: number; bits: number } } {
-  const depth = m.weights.words.length;
   const whex = `${m.node}_weights.hex`;
   const files: Record<string, string> = { [whex]: readmemh(m.weights.words, m.weights.bits) };
-  let text = foldRom('weights', 'w_word', m.weights.bits, depth, whex, 'step');
+  let text = foldRom('weights', 'w_word', m.weights.words, m.weights.bits, whex, 'step', m.xnor ? 'select' : 'address');
   const t = m.thresholds;
   if (!t) return { text, files };
   const { rows } = thresholdRows(t.tensor, t.channels);
   const tw = thresholdWords(rows, t.pe, t.lo, t.hi, t.acc);
   const thex = `${m.node}_thresholds.hex`;
   files[thex] = readmemh(tw.words, tw.bits);
-  text += foldRom('thresholds', 't_word', tw.bits, tw.words.length, thex, 'step && last_sf');
+  text += foldRom('thresholds', 't_word', tw.words, tw.bits, thex, 'step && last_sf');
   return { text, files, activation: { steps: tw.steps, bits: tw.bits / (t.pe * tw.steps) } };
 }

@@ -108,6 +108,9 @@ export function macTerms(m: MacEstimateSpec): Record<string, number> {
     add('cmpConst', P * m.steps * ACC);
     add('countConst', P * countChainBits(m.steps));
   } else if (m.steps > 0) add('cmp', P * m.steps * ACC);
+  // XNOR weights are read with word 0 through a select after the read (RomResetRead 'select'), per varying
+  // column, folded into the XNORs' LUTs.
+  if (m.mode === 'xnor' && m.weights.depth > 1) add('wordSelect', romOf(m.weights).columns);
   // The MVAU's input buffers: two SF-word LUTRAMs (RAM32M/RAM64M) and the 2:1 multiplexer between them.
   if (m.inputBuffer && m.nf > 1) add('buffer', 2 * memoryResources(m.sf, S * m.xBits, false).LUT + S * m.xBits);
   return t;
@@ -121,11 +124,12 @@ export function macTerms(m: MacEstimateSpec): Record<string, number> {
  * lutMultiplierCells LUT, each add of the products' sum 1.1 per ACC bit (a ±1 match's add too, on top of its
  * own ~0.6 per element); adds after DSPs go into the DSP48E1s' post-adders and cascades (~0). Compares against
  * constants (one threshold word) cost 0.24 per bit and their count 1.69 per bit of its chain of increments:
- * the count, not the compares, dominates from 7 steps.
+ * the count, not the compares, dominates from 7 steps. The XNOR weights' word-0 select costs ~0.5 LUT per
+ * varying ROM column (fitted alone on the 58 rows, the others held).
  */
 export const MAC_LUT_WEIGHTS: Record<string, number> = {
   popcount: 2.67, bipolarMatch: 0.624, negate: 0.796, mulLut: 1.401, mulConst: 0.11, add: 1.1, addDsp: 0.021,
-  accumulate: 1.995, cmp: 1.194, cmpConst: 0.238, countConst: 1.69, buffer: 1.818,
+  accumulate: 1.995, cmp: 1.194, cmpConst: 0.238, countConst: 1.69, buffer: 1.818, wordSelect: 0.484,
 };
 
 /** The LUT parts of a MAC kernel: the ROMs' LUTs (from their contents, not weighted) and the datapath terms. */
@@ -143,8 +147,8 @@ export function macSynthEstimate(m: MacEstimateSpec): { LUT: number; FF: number;
   const w = romOf(m.weights);
   const th = romOf(m.thresholds);
   const datapath = weightedTerms(macTerms(m), MAC_LUT_WEIGHTS);
-  // Registers: the ROM words, accumulators, the output register, counters and (one-word) input buffers.
-  const ff = w.FF + th.FF + (m.sf > 1 ? m.pe * m.acc : 0) + m.pe * m.outBits + 2 * clog2(m.sf * m.nf) + clog2(m.nf) + 4
+  // Registers: the ROM words (and the XNOR weights' word-0 flag), accumulators, the output register, counters and (one-word) input buffers.
+  const ff = w.FF + th.FF + (m.mode === 'xnor' && m.weights.depth > 1 ? 1 : 0) + (m.sf > 1 ? m.pe * m.acc : 0) + m.pe * m.outBits + 2 * clog2(m.sf * m.nf) + clog2(m.nf) + 4
     + (m.inputBuffer && m.nf > 1 && m.sf === 1 ? 2 * m.simd * m.xBits : 0);
   return { LUT: Math.round(w.LUT + th.LUT + datapath), FF: ff, BRAM_18K: w.BRAM_18K + th.BRAM_18K, DSP: m.pe * m.simd * macDspPerProduct(m) };
 }

@@ -32,7 +32,7 @@ export function romSynthEstimate(depth: number, bits: number, registered: boolea
 
 /**
  * What Yosys 0.23 `synth_xilinx` (xc7) makes of a constant ROM read through romReadAtCounter (a registered
- * read at a registered address gated by the reset), from its contents. Columns (output bits) constant over
+ * read at a registered address gated by the reset, RomResetRead 'address'), from its contents. Columns (output bits) constant over
  * every word become constants; the others either go to block RAM, when memory_libmap finds a RAMB18/RAMB36
  * shape (cost 129 / 257 per cell, widths 1…36 / 1…72 at 16K / 32K bits) cheaper than 1/64 per bit of logic,
  * or stay logic: one LUT tree per distinct varying column, a LUT6 of 5 address bits and the reset up to 32

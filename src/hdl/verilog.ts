@@ -1,5 +1,6 @@
 /** Small helpers for emitting Verilog-2005 text. */
 import { BrainsmithError } from '../errors.js';
+import { verilogHex } from './pack.js';
 
 /** ceil(log2(n)) for n ≥ 1, at least 1: the width of a counter over n states. */
 export function clog2(n: number): number {
@@ -103,26 +104,56 @@ export function foldCounter(name: string, n: number, enable: string): string {
 }
 
 /**
- * A registered read of ROM `rom` (depth `n`) that follows a fold counter over `n` states advancing when
- * `enable` (foldCounter(counter, n, enable)): `reg out` always holds rom[counter]. The address is a register,
- * `<out>_next`, holding the counter's next value (word 0 in reset, gated by ap_rst_n so that reset reads word
- * 0), and `out` loads on `enable`: the ROM sees a registered address and feeds a register, so Yosys maps it to
+ * How a ROM read at a counter (romReadAtCounter) gives word 0 from reset on. `address`: the registered read's
+ * address is gated by ap_rst_n, so a column is a function of the address and the reset: free up to 32 words (a
+ * LUT6 has the input to spare), a MUXF7 at 64, but behind wide XNOR lanes ABC builds those 7-input columns as
+ * LUT2…LUT6 trees (MVAU 256x16 S32 P2 XNOR: 1531 LUT, 1246 with `select`). `select`: the word register loads
+ * only on enable and a flag, set in reset and cleared by the first enable, selects the constant word 0 after
+ * it; the select folds into a 2-input consumer such as an XNOR, but costs a LUT per column in front of LUT
+ * multipliers and compare chains (Thresholding +20–30%). Resetting the word register to word 0 instead costs
+ * an INV per flip-flop in Yosys 0.23 (each FDRE/FDSE gets its own inverted ap_rst_n). Yosys 0.23 measurements,
+ * docs/RTL-ESTIMATES.md.
+ */
+export type RomResetRead = 'address' | 'select';
+
+/**
+ * A registered read of ROM `rom` (depth `n`, word 0 = `first`) that follows a fold counter over `n` states
+ * advancing when `enable` (foldCounter(counter, n, enable)): `out` always holds rom[counter]. The address is a
+ * register, `<out>_next`, holding the counter's next value, and the word register loads on `enable` (word 0
+ * from reset on as `reset` says): the ROM sees a registered address and feeds a register, so Yosys maps it to
  * block RAM when deep and to one LUT tree per column when shallow, cannot fold its constant contents into the
  * multipliers or comparators behind it, and cannot fold the counter's increment into it either: its cost
  * separates from theirs (src/hdl/rom-estimate.ts registeredRomEstimate). A one-word ROM stays a constant.
  */
-export function romReadAtCounter(rom: string, out: string, bits: number, n: number, enable: string): string {
+export function romReadAtCounter(rom: string, out: string, bits: number, n: number, first: bigint, enable: string, reset: RomResetRead = 'address'): string {
   if (n === 1) return `  wire [${bits - 1}:0] ${out} = ${rom}[0];\n`;
   const w = clog2(n);
   const next = `${out}_next`;
-  return [
+  const counter = [
     `  reg [${w - 1}:0] ${next};`,
     '  always @(posedge ap_clk) begin',
     `    if (!ap_rst_n) ${next} <= ${w}'d${1 % n};`,
     `    else if (${enable}) ${next} <= (${next} == ${w}'d${n - 1}) ? ${w}'d0 : ${next} + ${w}'d1;`,
     '  end',
-    `  reg [${bits - 1}:0] ${out};`,
-    `  always @(posedge ap_clk) if (!ap_rst_n || (${enable})) ${out} <= ${rom}[${next} & {${w}{ap_rst_n}}];`,
+  ];
+  if (reset === 'address') {
+    return [
+      ...counter,
+      `  reg [${bits - 1}:0] ${out};`,
+      `  always @(posedge ap_clk) if (!ap_rst_n || (${enable})) ${out} <= ${rom}[${next} & {${w}{ap_rst_n}}];`,
+      '',
+    ].join('\n');
+  }
+  return [
+    ...counter,
+    `  reg [${bits - 1}:0] ${out}_r;`,
+    `  always @(posedge ap_clk) if (${enable}) ${out}_r <= ${rom}[${next}];`,
+    `  reg ${out}_f;`,
+    '  always @(posedge ap_clk) begin',
+    `    if (!ap_rst_n) ${out}_f <= 1'b1;`,
+    `    else if (${enable}) ${out}_f <= 1'b0;`,
+    '  end',
+    `  wire [${bits - 1}:0] ${out} = ${out}_f ? ${verilogHex(first, bits)} : ${out}_r;`,
     '',
   ].join('\n');
 }
@@ -133,12 +164,12 @@ export function romDecl(name: string, bits: number, depth: number, file: string)
 }
 
 /**
- * A constant ROM `rom` (`depth` words of `bits`, from `$readmemh` file `file`) whose word at the caller's fold
- * counter (foldCounter(…, depth, enable)) is `out`, through romReadAtCounter: the same word in the same cycle
+ * A constant ROM `rom` (`words` of `bits`, from the `$readmemh` file `file` that holds them) whose word at the
+ * caller's fold counter (foldCounter(…, words.length, enable)) is `out`, through romReadAtCounter: the same word in the same cycle
  * as a combinational read, kept apart from the logic.
  */
-export function foldRom(rom: string, out: string, bits: number, depth: number, file: string, enable: string): string {
-  return romDecl(rom, bits, depth, file) + romReadAtCounter(rom, out, bits, depth, enable);
+export function foldRom(rom: string, out: string, words: readonly bigint[], bits: number, file: string, enable: string, reset: RomResetRead = 'address'): string {
+  return romDecl(rom, bits, words.length, file) + romReadAtCounter(rom, out, bits, words.length, words[0]!, enable, reset);
 }
 
 /**
