@@ -33,7 +33,6 @@ export function validateDeclaration<K extends ComponentKind>(kind: K, decl: unkn
   return r.data as DeclarationOf<K>;
 }
 
-
 /** Set by scripts/bundle.mjs while it checks the bundle's built-in declarations. */
 export const CHECK_BUNDLED = 'BRAINSMITH_CHECK_BUNDLED_DECLARATIONS';
 

@@ -22,7 +22,6 @@ export function toPath(fileOrUrl: string): string {
   return noQuery.startsWith('file:') ? fileURLToPath(noQuery) : noQuery;
 }
 
-/** The first frame outside the plugin framework itself. */
 /**
  * Where a declaration comes from: its site, and whether every frame of the call is the bundled CLI's own
  * file (a built-in component declared inside dist/bundle, which scripts/bundle.mjs validated at build time).
@@ -38,6 +37,7 @@ export function declarationOrigin(): { site: DeclarationSite; bundled: boolean }
   return { site: siteOfFrames(frames), bundled };
 }
 
+/** The first frame outside the plugin framework itself. */
 export function callerSite(stack?: string): DeclarationSite {
   if (stack === undefined && !process.sourceMapsEnabled) return siteOfFrames(currentFrames());
   for (const raw of (stack ?? new Error().stack ?? '').split('\n').slice(1)) {
