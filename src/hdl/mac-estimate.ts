@@ -61,9 +61,15 @@ export function lutMultiplierCells(m: Pick<MacOperands, 'xBits' | 'wBits' | 'xCo
   return n <= 6 ? O + Math.max(0, n - 4) : O * 2 ** (n - 6);
 }
 
-function romOf(r: { words?: readonly bigint[]; bits: number; depth: number } | undefined): ReturnType<typeof registeredRomEstimate> {
+/** `ungated`: read without the reset gate on the address (the XNOR weights' word-0 select). */
+function romOf(r: { words?: readonly bigint[]; bits: number; depth: number } | undefined, ungated = false): ReturnType<typeof registeredRomEstimate> {
   if (!r) return { LUT: 0, FF: 0, BRAM_18K: 0, columns: 0 };
-  return registeredRomEstimate(r.words ?? unknownRomWords(r.depth, r.bits), r.bits);
+  return registeredRomEstimate(r.words ?? unknownRomWords(r.depth, r.bits), r.bits, false, ungated);
+}
+
+/** The weight ROM as read: the XNOR weights through the word-0 select (macMemories({ xnor })). */
+function weightRomOf(m: MacEstimateSpec): ReturnType<typeof registeredRomEstimate> {
+  return romOf(m.weights, m.mode === 'xnor');
 }
 
 /** Bits of a chain of `n` conditional increments whose widths grow as the count can (wreduce). */
@@ -110,7 +116,7 @@ export function macTerms(m: MacEstimateSpec): Record<string, number> {
   } else if (m.steps > 0) add('cmp', P * m.steps * ACC);
   // XNOR weights are read with word 0 through a select after the read (RomResetRead 'select'), per varying
   // column, folded into the XNORs' LUTs.
-  if (m.mode === 'xnor' && m.weights.depth > 1) add('wordSelect', romOf(m.weights).columns);
+  if (m.mode === 'xnor' && m.weights.depth > 1) add('wordSelect', weightRomOf(m).columns);
   // The MVAU's input buffers: two SF-word LUTRAMs (RAM32M/RAM64M) and the 2:1 multiplexer between them.
   if (m.inputBuffer && m.nf > 1) add('buffer', 2 * memoryResources(m.sf, S * m.xBits, false).LUT + S * m.xBits);
   return t;
@@ -134,7 +140,7 @@ export const MAC_LUT_WEIGHTS: Record<string, number> = {
 
 /** The LUT parts of a MAC kernel: the ROMs' LUTs (from their contents, not weighted) and the datapath terms. */
 export function macLutParts(m: MacEstimateSpec): { rom: number; terms: Record<string, number> } {
-  return { rom: romOf(m.weights).LUT + romOf(m.thresholds).LUT, terms: macTerms(m) };
+  return { rom: weightRomOf(m).LUT + romOf(m.thresholds).LUT, terms: macTerms(m) };
 }
 
 /** Σ weight × term (a term without a weight costs nothing). */
@@ -144,7 +150,7 @@ export function weightedTerms(terms: Record<string, number>, weights: Record<str
 
 /** LUT, FF, BRAM_18K and DSP of a MAC kernel: ROMs (registeredRomEstimate) plus the weighted datapath terms. */
 export function macSynthEstimate(m: MacEstimateSpec): { LUT: number; FF: number; BRAM_18K: number; DSP: number } {
-  const w = romOf(m.weights);
+  const w = weightRomOf(m);
   const th = romOf(m.thresholds);
   const datapath = weightedTerms(macTerms(m), MAC_LUT_WEIGHTS);
   // Registers: the ROM words (and the XNOR weights' word-0 flag), accumulators, the output register, counters and (one-word) input buffers.
