@@ -153,6 +153,11 @@ export function labelSelectConfig(c: { labels: number; PE: number; K: number; id
 const MVAU_ROWS: MvauRow[] = [
   // XNOR-popcount (binary weights and inputs) with one threshold
   ...[[64, 16, 8, 1], [64, 16, 16, 2], [128, 32, 16, 4], [64, 32, 32, 4], [64, 64, 64, 1], [256, 16, 32, 2], [32, 16, 8, 1], [32, 8, 4, 2], [16, 16, 16, 1]].map(([MW, MH, SIMD, PE]) => ({ MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'BINARY', wdt: 'BINARY', odt: 'BINARY', xnor: true })),
+  // XNOR with deep LUT weight ROMs (256 and 512 words, TFC's hidden layers' shape 64x64 S8 P1): read without the reset gate
+  ...[[64, 64, 8, 1], [64, 32, 4, 2], [128, 32, 8, 2]].map(([MW, MH, SIMD, PE]) => ({ MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'BINARY', wdt: 'BINARY', odt: 'BINARY', xnor: true })),
+  // XNOR with one- and two-bit lanes behind deep folds (TFC's last layer is 64x10 S1 P1): the fold counters dominate
+  ...[[64, 10, 1, 1], [32, 32, 1, 1], [128, 8, 2, 1]].map(([MW, MH, SIMD, PE]) => ({ MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'BINARY', wdt: 'BINARY', odt: 'INT8', xnor: true, noActivation: true })),
+  ...[[64, 16, 2, 1], [128, 16, 1, 2]].map(([MW, MH, SIMD, PE]) => ({ MW: MW!, MH: MH!, SIMD: SIMD!, PE: PE!, idt: 'BINARY', wdt: 'BINARY', odt: 'BINARY', xnor: true })),
   // Bipolar x bipolar, no activation
   { MW: 16, MH: 8, SIMD: 4, PE: 2, idt: 'BIPOLAR', wdt: 'BIPOLAR', odt: 'INT8', noActivation: true },
   { MW: 32, MH: 8, SIMD: 8, PE: 1, idt: 'BIPOLAR', wdt: 'BIPOLAR', odt: 'INT8', noActivation: true },

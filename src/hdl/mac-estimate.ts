@@ -61,9 +61,15 @@ export function lutMultiplierCells(m: Pick<MacOperands, 'xBits' | 'wBits' | 'xCo
   return n <= 6 ? O + Math.max(0, n - 4) : O * 2 ** (n - 6);
 }
 
-function romOf(r: { words?: readonly bigint[]; bits: number; depth: number } | undefined): ReturnType<typeof registeredRomEstimate> {
+/** `ungated`: read without the reset gate on the address (the XNOR weights' word-0 select). */
+function romOf(r: { words?: readonly bigint[]; bits: number; depth: number } | undefined, ungated = false): ReturnType<typeof registeredRomEstimate> {
   if (!r) return { LUT: 0, FF: 0, BRAM_18K: 0, columns: 0 };
-  return registeredRomEstimate(r.words ?? unknownRomWords(r.depth, r.bits), r.bits);
+  return registeredRomEstimate(r.words ?? unknownRomWords(r.depth, r.bits), r.bits, false, ungated);
+}
+
+/** The weight ROM as read: the XNOR weights through the word-0 select (macMemories({ xnor })). */
+function weightRomOf(m: MacEstimateSpec): ReturnType<typeof registeredRomEstimate> {
+  return romOf(m.weights, m.mode === 'xnor');
 }
 
 /** Bits of a chain of `n` conditional increments whose widths grow as the count can (wreduce). */
@@ -110,31 +116,36 @@ export function macTerms(m: MacEstimateSpec): Record<string, number> {
   } else if (m.steps > 0) add('cmp', P * m.steps * ACC);
   // XNOR weights are read with word 0 through a select after the read (RomResetRead 'select'), per varying
   // column, folded into the XNORs' LUTs.
-  if (m.mode === 'xnor' && m.weights.depth > 1) add('wordSelect', romOf(m.weights).columns);
+  if (m.mode === 'xnor' && m.weights.depth > 1) add('wordSelect', weightRomOf(m).columns);
+  // Fold counters (SF, NF and the input buffer's write count): a LUT per bit with its wrap and reset.
+  add('counters', clog2(m.sf) + clog2(m.nf) + (m.inputBuffer && m.nf > 1 ? clog2(m.sf) : 0));
   // The MVAU's input buffers: two SF-word LUTRAMs (RAM32M/RAM64M) and the 2:1 multiplexer between them.
   if (m.inputBuffer && m.nf > 1) add('buffer', 2 * memoryResources(m.sf, S * m.xBits, false).LUT + S * m.xBits);
   return t;
 }
 
 /**
- * LUT per term: least squares of the relative error over the 58 MVAU and VVAU rows above 100 LUT of
+ * LUT per term: least squares of the relative error over the 66 MVAU and VVAU rows above 100 LUT of
  * bench/rtl-fit-table.ts, Yosys 0.23 (docs/RTL-ESTIMATES.md), reweighted toward the worst rows
- * (`node dist/bench/rtl-fit-weights.js rows.json mac TERM… --minimax`; `mulConst`, on one row, held). A
+ * (`node dist/bench/rtl-fit-weights.js rows.json mac TERM… --minimax`; `mulConst`, on one row, `popcount`,
+ * `cmpConst` and `wordSelect` held, the others refitted with `counters`). A
  * popcount input bit costs ~2.7 LUT (the chain of conditional increments); a LUT multiplier ~1.4 per
  * lutMultiplierCells LUT, each add of the products' sum 1.1 per ACC bit (a ±1 match's add too, on top of its
  * own ~0.6 per element); adds after DSPs go into the DSP48E1s' post-adders and cascades (~0). Compares against
  * constants (one threshold word) cost 0.24 per bit and their count 1.69 per bit of its chain of increments:
  * the count, not the compares, dominates from 7 steps. The XNOR weights' word-0 select costs ~0.5 LUT per
- * varying ROM column (fitted alone on the 58 rows, the others held).
+ * varying ROM column (fitted alone on the 58 rows, the others held). The fold counters cost ~2.5 LUT per bit
+ * (with their wrap compares and the handshake they drive): what one- and two-bit lanes behind deep folds are
+ * mostly made of (TFC's last layer 64x10 S1 P1; the table's rows of that family missed by −28…−39% without it).
  */
 export const MAC_LUT_WEIGHTS: Record<string, number> = {
-  popcount: 2.67, bipolarMatch: 0.624, negate: 0.796, mulLut: 1.401, mulConst: 0.11, add: 1.1, addDsp: 0.021,
-  accumulate: 1.995, cmp: 1.194, cmpConst: 0.238, countConst: 1.69, buffer: 1.818, wordSelect: 0.484,
+  popcount: 2.67, bipolarMatch: 0.452, negate: 0.856, mulLut: 1.436, mulConst: 0.11, add: 1.042, addDsp: 0.021,
+  accumulate: 1.635, cmp: 1.173, cmpConst: 0.238, countConst: 1.607, buffer: 1.326, wordSelect: 0.484, counters: 2.467,
 };
 
 /** The LUT parts of a MAC kernel: the ROMs' LUTs (from their contents, not weighted) and the datapath terms. */
 export function macLutParts(m: MacEstimateSpec): { rom: number; terms: Record<string, number> } {
-  return { rom: romOf(m.weights).LUT + romOf(m.thresholds).LUT, terms: macTerms(m) };
+  return { rom: weightRomOf(m).LUT + romOf(m.thresholds).LUT, terms: macTerms(m) };
 }
 
 /** Σ weight × term (a term without a weight costs nothing). */
@@ -144,7 +155,7 @@ export function weightedTerms(terms: Record<string, number>, weights: Record<str
 
 /** LUT, FF, BRAM_18K and DSP of a MAC kernel: ROMs (registeredRomEstimate) plus the weighted datapath terms. */
 export function macSynthEstimate(m: MacEstimateSpec): { LUT: number; FF: number; BRAM_18K: number; DSP: number } {
-  const w = romOf(m.weights);
+  const w = weightRomOf(m);
   const th = romOf(m.thresholds);
   const datapath = weightedTerms(macTerms(m), MAC_LUT_WEIGHTS);
   // Registers: the ROM words (and the XNOR weights' word-0 flag), accumulators, the output register, counters and (one-word) input buffers.

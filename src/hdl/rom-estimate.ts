@@ -42,10 +42,21 @@ export function romSynthEstimate(depth: number, bits: number, registered: boolea
  * `wordKept`: the read word stays in its own flip-flops in front of the logic it feeds (Thresholding's
  * compares). Then a 33…64-word column is one LUT6 of the address with the reset on a MUXF7 to word 0's
  * constant (two LUT6 where ABC splits it): 1.3 LUT measured (random 64 × 32 and 64 × 64 ROMs 1.28, the
- * Thresholding C256 P4 netlist 1.23). In the MAC kernels Yosys merges the weight word into the products (no
+ * Thresholding C256 P4 netlist 1.23). `ungated`: the address is not gated by the reset (word 0 through a select after
+ * the read), so above 64 words a column costs UNGATED_LUT_PER_64_WORDS per 64 words. In the MAC kernels Yosys merges the weight word into the products (no
  * word flip-flops in the netlist), and their datapath weights were fitted with the 1.7 of the curve above.
  */
-export function registeredRomEstimate(words: readonly bigint[], bits: number, wordKept = false): { LUT: number; FF: number; BRAM_18K: number; columns: number } {
+/**
+ * LUTs per 64 words of a column read at an address without the reset gate (RomResetRead 'select', the XNOR
+ * weights): a function of the address bits only, 2^(aw − 6) LUT6 joined by MUXF7/F8 and, above 256 words, a
+ * few LUTs more. Fitted on the table's XNOR rows of 128…512-word LUT ROMs (0.9–1.1 each, the datapath as fitted); ROMs alone, less
+ * their address counter and the select's LUT per column (Yosys 0.23): random 256 × 16 0.92, random 512 × 8
+ * 1.22. The gated curve's depth / 32 (2 per 64 words) over-counts them by 40%. At 64 words and fewer the
+ * curve stays as fitted with the datapath weights.
+ */
+const UNGATED_LUT_PER_64_WORDS = 1.15;
+
+export function registeredRomEstimate(words: readonly bigint[], bits: number, wordKept = false, ungated = false): { LUT: number; FF: number; BRAM_18K: number; columns: number } {
   const depth = words.length;
   if (depth <= 1) return { LUT: 0, FF: 0, BRAM_18K: 0, columns: 0 };
   const rows = words.map((w) => w.toString(2).padStart(bits, '0'));
@@ -62,7 +73,7 @@ export function registeredRomEstimate(words: readonly bigint[], bits: number, wo
   const address = 2 * clog2(depth);
   const bram = blockRamChoice(depth, varying);
   if (varying > 0 && bram.cost < (varying * depth) / 64) return { LUT: address, FF: clog2(depth), BRAM_18K: bram.BRAM_18K, columns: varying };
-  const perColumn = depth <= 32 ? 1 : depth <= 64 && wordKept ? 1.3 : depth < 256 ? (0.85 * depth) / 32 : depth / 32;
+  const perColumn = depth <= 32 ? 1 : depth <= 64 && wordKept ? 1.3 : depth > 64 && ungated ? UNGATED_LUT_PER_64_WORDS * depth / 64 : depth < 256 ? (0.85 * depth) / 32 : depth / 32;
   return { LUT: Math.round(distinct.size * perColumn + address), FF: distinct.size + clog2(depth), BRAM_18K: 0, columns: distinct.size };
 }
 
