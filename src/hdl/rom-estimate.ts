@@ -31,6 +31,16 @@ export function romSynthEstimate(depth: number, bits: number, registered: boolea
 }
 
 /**
+ * LUTs per 64 words of a column read at an address without the reset gate (RomResetRead 'select', the XNOR
+ * weights): a function of the address bits only, 2^(aw − 6) LUT6 joined by MUXF7/F8 and, above 256 words, a
+ * few LUTs more. Fitted on the table's XNOR rows of 128…512-word LUT ROMs (0.9–1.1 each, the datapath as fitted); ROMs alone, less
+ * their address counter and the select's LUT per column (Yosys 0.23): random 256 × 16 0.92, random 512 × 8
+ * 1.22. The gated curve's depth / 32 (2 per 64 words) over-counts them by 40%. At 64 words and fewer the
+ * curve stays as fitted with the datapath weights.
+ */
+const UNGATED_LUT_PER_64_WORDS = 1.15;
+
+/**
  * What Yosys 0.23 `synth_xilinx` (xc7) makes of a constant ROM read through romReadAtCounter (a registered
  * read at a registered address gated by the reset, RomResetRead 'address'), from its contents. Columns (output bits) constant over
  * every word become constants; the others either go to block RAM, when memory_libmap finds a RAMB18/RAMB36
@@ -46,16 +56,6 @@ export function romSynthEstimate(depth: number, bits: number, registered: boolea
  * the read), so above 64 words a column costs UNGATED_LUT_PER_64_WORDS per 64 words. In the MAC kernels Yosys merges the weight word into the products (no
  * word flip-flops in the netlist), and their datapath weights were fitted with the 1.7 of the curve above.
  */
-/**
- * LUTs per 64 words of a column read at an address without the reset gate (RomResetRead 'select', the XNOR
- * weights): a function of the address bits only, 2^(aw − 6) LUT6 joined by MUXF7/F8 and, above 256 words, a
- * few LUTs more. Fitted on the table's XNOR rows of 128…512-word LUT ROMs (0.9–1.1 each, the datapath as fitted); ROMs alone, less
- * their address counter and the select's LUT per column (Yosys 0.23): random 256 × 16 0.92, random 512 × 8
- * 1.22. The gated curve's depth / 32 (2 per 64 words) over-counts them by 40%. At 64 words and fewer the
- * curve stays as fitted with the datapath weights.
- */
-const UNGATED_LUT_PER_64_WORDS = 1.15;
-
 export function registeredRomEstimate(words: readonly bigint[], bits: number, wordKept = false, ungated = false): { LUT: number; FF: number; BRAM_18K: number; columns: number } {
   const depth = words.length;
   if (depth <= 1) return { LUT: 0, FF: 0, BRAM_18K: 0, columns: 0 };
@@ -73,8 +73,15 @@ export function registeredRomEstimate(words: readonly bigint[], bits: number, wo
   const address = 2 * clog2(depth);
   const bram = blockRamChoice(depth, varying);
   if (varying > 0 && bram.cost < (varying * depth) / 64) return { LUT: address, FF: clog2(depth), BRAM_18K: bram.BRAM_18K, columns: varying };
-  const perColumn = depth <= 32 ? 1 : depth <= 64 && wordKept ? 1.3 : depth > 64 && ungated ? UNGATED_LUT_PER_64_WORDS * depth / 64 : depth < 256 ? (0.85 * depth) / 32 : depth / 32;
-  return { LUT: Math.round(distinct.size * perColumn + address), FF: distinct.size + clog2(depth), BRAM_18K: 0, columns: distinct.size };
+  return { LUT: Math.round(distinct.size * lutsPerColumn(depth, wordKept, ungated) + address), FF: distinct.size + clog2(depth), BRAM_18K: 0, columns: distinct.size };
+}
+
+/** LUTs of one distinct varying column of a ROM kept in logic (the curves of registeredRomEstimate). */
+function lutsPerColumn(depth: number, wordKept: boolean, ungated: boolean): number {
+  if (depth <= 32) return 1;
+  if (depth <= 64 && wordKept) return 1.3;
+  if (depth > 64 && ungated) return (UNGATED_LUT_PER_64_WORDS * depth) / 64;
+  return depth < 256 ? (0.85 * depth) / 32 : depth / 32;
 }
 
 /** Stand-in contents for a ROM whose constants are not known yet: seeded random words, so every column varies and differs. */
@@ -88,8 +95,8 @@ export function unknownRomWords(depth: number, bits: number): bigint[] {
 }
 
 /**
- * The RAMB18s a ROM of `depth` words of `bits` read synchronously (the word registered: Lookup's table,
- * ChannelwiseOp's parameters) takes when Yosys's memory_libmap puts it in block RAM, its bits / 64 (the LUT6s
+ * The RAMB18s a ROM of `depth` words of `bits` read synchronously (the word registered: Lookup's table)
+ * takes when Yosys's memory_libmap puts it in block RAM, its bits / 64 (the LUT6s
  * of logic it would take) above RAMB18_COST per RAMB18; else 0.
  */
 export function syncRomBlocks(depth: number, bits: number): number {

@@ -299,16 +299,10 @@ function writeStmt(f: FieldInfo, nested: string): string {
   }
 }
 
-/** The bodies of a type's size and write functions, and the nested types they call (`n[i]`), in order. */
-export function codecSource(type: protobuf.Type): { size: string; write: string; nestedTypes: protobuf.Type[] } {
-  const fields = type.fieldsArray.map((f) => f.resolve()).sort((a, b) => a.id - b.id).map((f) => fieldInfo(type, f));
-  const nestedTypes: protobuf.Type[] = [];
-  const nestedRef = (f: FieldInfo): string => {
-    if (!f.type) return '';
-    let i = nestedTypes.indexOf(f.type);
-    if (i < 0) i = nestedTypes.push(f.type) - 1;
-    return `n[${i}]`;
-  };
+/** The source of a type's size and write functions (they call the codecs of nestedTypesOf(fields) as `n[i]`). */
+export function codecSource(type: protobuf.Type, fields = fieldsOf(type)): { size: string; write: string } {
+  const nestedTypes = nestedTypesOf(fields);
+  const nestedRef = (f: FieldInfo): string => (f.type ? `n[${nestedTypes.indexOf(f.type)}]` : '');
 
   const size: string[] = ['var s=0,v,x,t,i;', 'st.sizes.push(0);var slot=st.sizes.length-1;'];
   const write: string[] = ['var v,x,i;', 'w.enterMessage();'];
@@ -335,7 +329,17 @@ export function codecSource(type: protobuf.Type): { size: string; write: string;
   }
   size.push('v=m.$unknowns;if(v!=null&&h.has(m,"$unknowns"))for(i=0;i<v.length;i++)s+=v[i].length;', 'st.sizes[slot]=s;return s;');
   write.push('v=m.$unknowns;if(v!=null&&h.has(m,"$unknowns"))for(i=0;i<v.length;i++)w.raw(v[i]);');
-  return { size: `function size_${type.name}(m,st){${size.join('')}}`, write: `function write_${type.name}(m,w){${write.join('')}}`, nestedTypes };
+  return { size: `function size_${type.name}(m,st){${size.join('')}}`, write: `function write_${type.name}(m,w){${write.join('')}}` };
+}
+
+/** The type's fields in field-number order, as the codec writes them. */
+function fieldsOf(type: protobuf.Type): FieldInfo[] {
+  return type.fieldsArray.map((f) => f.resolve()).sort((a, b) => a.id - b.id).map((f) => fieldInfo(type, f));
+}
+
+/** The message types the fields hold, each once in field order: the generated code calls them as `n[i]`. */
+function nestedTypesOf(fields: readonly FieldInfo[]): protobuf.Type[] {
+  return [...new Set(fields.flatMap((f) => (f.type ? [f.type] : [])))];
 }
 
 function codecOf(type: protobuf.Type): Codec {
@@ -344,16 +348,17 @@ function codecOf(type: protobuf.Type): Codec {
   // Registered before generating, so recursive types (GraphProto inside AttributeProto...) resolve lazily.
   const codec: Codec = { size: () => 0, write: () => undefined };
   codecs.set(type, codec);
-  const src = codecSource(type);
   const nestedCodecs: Codec[] = [];
   // Generated once per message type of the fixed schema; no user input reaches this code. The bundled CLI
-  // has it compiled ahead of time (precompiled.ts).
+  // has it compiled ahead of time (precompiled.ts), and then only needs the nested types.
   const pre = precompiledType(type.fullName);
-  const makeSize = (pre?.size ?? new Function('h', 'n', `return ${src.size}`)) as (h: typeof helpers, n: Codec[]) => SizeFn;
-  const makeWrite = (pre?.write ?? new Function('h', 'n', `return ${src.write}`)) as (h: typeof helpers, n: Codec[]) => WriteFn;
+  const fields = fieldsOf(type);
+  const src = pre ? undefined : codecSource(type, fields);
+  const makeSize = (pre?.size ?? new Function('h', 'n', `return ${src!.size}`)) as (h: typeof helpers, n: Codec[]) => SizeFn;
+  const makeWrite = (pre?.write ?? new Function('h', 'n', `return ${src!.write}`)) as (h: typeof helpers, n: Codec[]) => WriteFn;
   codec.size = makeSize(helpers, nestedCodecs);
   codec.write = makeWrite(helpers, nestedCodecs);
-  for (const t of src.nestedTypes) nestedCodecs.push(codecOf(t));
+  for (const t of nestedTypesOf(fields)) nestedCodecs.push(codecOf(t));
   return codec;
 }
 
